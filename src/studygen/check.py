@@ -1,0 +1,20 @@
+"""Validate lessons without rendering: the library side of `studygen check`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from studygen.errors import StudygenError
+from studygen.lesson import find_lessons, load_lesson
+
+
+def check(paths: Sequence[Path]) -> Iterator[tuple[Path, StudygenError | None]]:
+    """Load and work out every lesson in paths, yielding each file with its error or None."""
+    for file in find_lessons(paths):
+        try:
+            load_lesson(file)
+        except StudygenError as error:
+            yield file, error
+        else:
+            yield file, None

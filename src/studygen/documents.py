@@ -1,0 +1,62 @@
+"""The registry of documents a lesson becomes, and of the paper sizes they print on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI reads this registry for --help; keep pydantic off that path
+    from studygen.model import Lesson
+
+
+@dataclass(frozen=True)
+class Document:
+    """One kind of document: its name on the command line and on disk, its template and title."""
+
+    name: str
+    template: str
+    title: str
+    wanted: Callable[[Lesson], bool]
+    """Whether a lesson has anything to put in this document."""
+
+
+DOCUMENTS: dict[str, Document] = {
+    doc.name: doc
+    for doc in (
+        Document("worksheet", "worksheet.html", "Worksheet", lambda lesson: bool(lesson.exercises)),
+        Document("answer-key", "answer-key.html", "Answer key", lambda lesson: bool(lesson.exercises)),
+        Document(
+            "self-check",
+            "self-check.html",
+            "Self-check",
+            lambda lesson: lesson.self_check is not None,
+        ),
+        Document("flashcards", "flashcards.html", "Flashcards", lambda lesson: bool(lesson.flashcards)),
+    )
+}
+"""Every document studygen makes, in build order; `--only` choices and output names come from here."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper size, in millimetres."""
+
+    name: str
+    width_mm: float
+    height_mm: float
+
+    @property
+    def css_size(self) -> str:
+        """The value of CSS `@page { size: ... }` for this paper."""
+        return f"{self.width_mm}mm {self.height_mm}mm"
+
+
+PAPERS: dict[str, Paper] = {
+    "a4": Paper("A4", 210, 297),
+    "letter": Paper("Letter", 215.9, 279.4),
+}
+"""Paper sizes `--paper` accepts."""
+
+FORMATS = ("pdf", "html")
+"""Output formats `--format` accepts."""

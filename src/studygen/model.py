@@ -1,0 +1,228 @@
+"""The lesson format: typed, frozen models that validate a lesson and document every key."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from studygen.formulas import FormulaError, parse
+
+MAX_CARD_QUESTION = 400
+"""Characters a flashcard question may hold and still print large on half a page."""
+
+MAX_CARD_ANSWER = 900
+"""Characters a flashcard answer may hold and still fit half a page at a readable size."""
+
+
+def _text(value: str) -> str:
+    """Refuse text that is only whitespace: a blank answer on a printed key is worse than an error."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+def _markdown(value: str) -> str:
+    """Refuse markdown that is only whitespace (a separate name so the documentation can say markdown)."""
+    return _text(value)
+
+
+def _symbol(value: str) -> str:
+    """Accept a formula symbol: one word of letters, digits and underscores, such as `T` or `ε`."""
+    if not value.isidentifier():
+        raise ValueError(f"'{value}' is not a symbol: use one word such as `T`, `ε` or `T_max`")
+    return value
+
+
+def _slug(value: str) -> str:
+    """Accept an identifier such as `likely-to-break`: lowercase letters, digits and hyphens."""
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+        raise ValueError(
+            f"'{value}' is not an id: use lowercase words joined by hyphens, e.g. `likely-to-break`"
+        )
+    return value
+
+
+def _formula(value: str) -> str:
+    """Accept a formula that parses; the message says where it does not."""
+    try:
+        parse(value)
+    except FormulaError as error:
+        raise ValueError(f"formula '{value}': {error.message}") from None
+    return value
+
+
+def _language(value: str) -> str:
+    """Accept a BCP 47 language tag such as `en`, `de` or `pt-BR`."""
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise ValueError(f"'{value}' is not a language tag: use one such as `en`, `de` or `pt-BR`")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+"""Plain text, printed as written."""
+
+Markdown = Annotated[str, AfterValidator(_markdown)]
+"""Text with markdown: `*emphasis*`, `**bold**`, `` `code` ``, lists, paragraphs; raw HTML shows as text."""
+
+Symbol = Annotated[str, AfterValidator(_symbol)]
+Slug = Annotated[str, AfterValidator(_slug)]
+FormulaText = Annotated[str, AfterValidator(_formula)]
+Language = Annotated[str, AfterValidator(_language)]
+
+
+class Model(BaseModel):
+    """Shared settings: frozen, unknown keys refused, field docstrings become the documentation."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_attribute_docstrings=True, hide_input_in_errors=True
+    )
+
+
+class Question(Model):
+    """A self-check question and its model answer."""
+
+    question: Markdown
+    """The question as the student reads it."""
+    answer: Markdown
+    """The model answer, printed on the answers pages after the last question."""
+    lines: int = Field(default=4, ge=0, le=30)
+    """Ruled lines left under the question for the student's answer (0 for none)."""
+
+
+class SelfCheck(Model):
+    """Short questions the student answers alone; the model answers come on later pages."""
+
+    intro: Markdown | None = None
+    """Text shown above the first question: how to use the self-check."""
+    questions: list[Question] = Field(min_length=1, max_length=200)
+    """The questions, numbered 1, 2, … in this order on both the questions and the answers pages."""
+
+
+class Exercise(Model):
+    """What every exercise has: a title, a time hint, instructions and the key's discussion."""
+
+    title: Text
+    """Heading of the exercise, e.g. `Try it yourself, part 1: compute the bound`."""
+    minutes: int | None = Field(default=None, ge=1, le=600)
+    """Time hint in minutes, printed as "about 5 minutes"."""
+    materials: Text | None = None
+    """What the student needs, printed before the time hint: "Pen and paper, about 5 minutes."."""
+    instructions: Markdown | None = None
+    """What the student is asked to do, shown on the worksheet and the key."""
+    discussion: Markdown | None = None
+    """What the answers show; printed in the answer key only, after the answers."""
+    lines: int = Field(default=0, ge=0, le=40)
+    """Ruled lines at the end of the exercise on the worksheet, for a written conclusion (0 for none)."""
+
+
+class Row(Model):
+    """The parameter that changes from row to row of a computed table."""
+
+    symbol: Symbol
+    """The symbol formulas use for it, e.g. `T`."""
+    values: list[Decimal] = Field(min_length=1, max_length=100)
+    """One row per value, in this order, e.g. `[50, 200, 1000]`."""
+
+
+class Column(Model):
+    """One computed column of a table: a heading and the formula that fills it."""
+
+    label: Text
+    """Column heading, e.g. `BC`; the heading prints as `BC = ε · T²`."""
+    formula: FormulaText
+    """The formula: numbers, symbols, `+ - * / ^`, parentheses and a few functions (see Formulas)."""
+    decimals: int | None = Field(default=None, ge=0, le=12)
+    """Print answers with exactly this many decimals (rounded half up)."""
+    significant: int | None = Field(default=None, ge=1, le=15)
+    """Print answers with this many significant figures; with neither this nor `decimals`, exactly."""
+
+
+class ComputedTable(Exercise):
+    """A table whose answers are computed from formulas: students fill the cells, the key shows the work."""
+
+    kind: Literal["computed-table"]
+    """Says what kind of exercise this is."""
+    given: dict[Symbol, Decimal] = Field(default_factory=dict)
+    """Values that stay the same in every row, e.g. `{ε: 0.05}`; printed above the table as `ε = 0.05`."""
+    rows: Row
+    """The parameter that changes from row to row and its values."""
+    columns: list[Column] = Field(min_length=1, max_length=6)
+    """The computed columns, left to right."""
+    prompt: Markdown | None = None
+    """One line above the table saying what to fill in."""
+
+
+class Option(Model):
+    """One answer a student can tick in a choice exercise."""
+
+    id: Slug
+    """Short id that items use as their `answer`, e.g. `adequate`."""
+    label: Text
+    """What the tick box says, e.g. `Adequate`."""
+
+
+class ChoiceItem(Model):
+    """One scenario or statement the student classifies."""
+
+    prompt: Markdown
+    """The scenario or statement."""
+    answer: Slug
+    """The `id` of the correct option, or `none` when no option applies (a trick item)."""
+    verdict: Markdown | None = None
+    """How the key states the answer, e.g. `Adequate (probably).`; by default the option's label."""
+    reason: Markdown | None = None
+    """Why: printed in the key after the verdict."""
+
+
+class Choice(Exercise):
+    """A classification exercise: each item gets one of a few options, and a reason."""
+
+    kind: Literal["choice"]
+    """Says what kind of exercise this is."""
+    options: list[Option] = Field(min_length=2, max_length=8)
+    """The options every item offers, as tick boxes."""
+    items: list[ChoiceItem] = Field(min_length=1, max_length=100)
+    """The items to classify, numbered in this order."""
+    reason_lines: int = Field(default=2, ge=0, le=10)
+    """Ruled lines left under each item for the student's reason (0 for none)."""
+
+
+AnyExercise = Annotated[ComputedTable | Choice, Field(discriminator="kind")]
+
+EXERCISE_KINDS = ("computed-table", "choice")
+"""Values `kind` may take, in the order the documentation lists them."""
+
+
+class Flashcard(Model):
+    """A card: the question on the front, the answer on the back."""
+
+    question: Markdown = Field(max_length=MAX_CARD_QUESTION)
+    """Front of the card."""
+    answer: Markdown = Field(max_length=MAX_CARD_ANSWER)
+    """Back of the card."""
+
+
+class Lesson(Model):
+    """A lesson: its metadata, self-check, exercises and flashcards."""
+
+    title: Text
+    """Title printed on every document and in the PDF metadata."""
+    subject: Text | None = None
+    """The subject or course, e.g. `Reinforcement learning`; printed under the title and in the PDF."""
+    author: Text | None = None
+    """Who wrote the lesson; printed under the title and in the PDF metadata."""
+    source: Text | None = None
+    """Where the material comes from (a book, a course, a web page); printed small under the title."""
+    language: Language = "en"
+    """Language of the lesson as a BCP 47 tag (`en`, `de`, `pt-BR`); recorded as the PDF's language."""
+    intro: Markdown | None = None
+    """Text shown at the top of the worksheet, before the exercises."""
+    self_check: SelfCheck | None = None
+    """Short questions with model answers: the self-check handout."""
+    exercises: list[AnyExercise] = Field(default_factory=list, max_length=50)
+    """Exercises for the worksheet and its answer key, in this order."""
+    flashcards: list[Flashcard] = Field(default_factory=list, max_length=2000)
+    """Cards for the flashcard deck, in this order."""

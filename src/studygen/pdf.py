@@ -1,0 +1,107 @@
+"""Turn HTML into PDF with WeasyPrint, the only module that imports it, inside a file sandbox."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from studygen.errors import BuildError
+
+MAX_RESOURCE_BYTES = 5 * 1024 * 1024
+"""Largest file (an image, say) a document may pull in from the lesson's folder."""
+
+MAX_DATA_URL_CHARS = 64 * 1024
+"""Largest `data:` URL accepted; bigger ones belong in a file beside the lesson."""
+
+
+class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
+    """Fetch only regular files under the allowed folders and small `data:` URLs; refuse all else.
+
+    Nothing ever goes to the network: every scheme but `file:` and `data:` is refused before any
+    connection is attempted.
+    """
+
+    def __init__(self, allowed: Sequence[Path]) -> None:
+        super().__init__(timeout=1, allowed_protocols=("file", "data"), allow_redirects=False)
+        self.allowed = tuple(folder.resolve() for folder in allowed)
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        """Return the resource at url if the sandbox allows it, else raise ValueError saying why."""
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            if len(url) > MAX_DATA_URL_CHARS:
+                raise ValueError(
+                    f"data: URL of {len(url):,} characters is over the {MAX_DATA_URL_CHARS:,} limit"
+                )
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise ValueError(f"refused {url[:80]}: only files in the lesson's folder may be used")
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"refused {url[:80]}: only local files in the lesson's folder may be used")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(folder) for folder in self.allowed):
+            raise ValueError(f"refused {path}: it is outside the lesson's folder")
+        if not path.is_file():
+            raise ValueError(f"refused {path}: not a regular file")
+        size = path.stat().st_size
+        if size > MAX_RESOURCE_BYTES:
+            raise ValueError(f"refused {path}: {size:,} bytes is over the {MAX_RESOURCE_BYTES:,} limit")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A PDF in memory and how many pages it has."""
+
+    data: bytes
+    pages: int
+
+
+class Renderer:
+    """Render HTML pages to PDF, sharing one font configuration across documents."""
+
+    def __init__(self) -> None:
+        self.fonts = FontConfiguration()
+
+    def render(self, html: str, *, folder: Path, allowed: Sequence[Path]) -> RenderedPdf:
+        """Render an HTML page whose relative links resolve in folder; fail on any refused resource."""
+        fetcher = SandboxedFetcher([folder, *allowed])
+        with _collect_errors() as errors:
+            document = HTML(
+                string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher
+            ).render(font_config=self.fonts)
+            data = document.write_pdf()
+        if errors:
+            raise BuildError("; ".join(dict.fromkeys(errors)))
+        return RenderedPdf(data, len(document.pages))
+
+
+@contextmanager
+def _collect_errors() -> Iterator[list[str]]:
+    """Collect WeasyPrint's logged errors: it logs missing or refused resources instead of raising."""
+    messages: list[str] = []
+
+    class Collector(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collector(level=logging.ERROR)
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)

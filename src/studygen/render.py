@@ -1,0 +1,63 @@
+"""Render a lesson's documents to HTML with Jinja: autoescaped, strict, with project overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from studygen import __version__, prose
+from studygen.compute import NO_OPTION, option_label
+from studygen.documents import Document, Paper
+from studygen.errors import BuildError
+from studygen.lesson import LoadedLesson
+
+
+def stock_templates() -> Path:
+    """Find the stock templates: inside the installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def environment(project_templates: Path | None = None) -> jinja2.Environment:
+    """Make the Jinja environment: the project's templates first, then the stock ones.
+
+    A project template replaces the stock file of the same name; it can still extend the stock file
+    as `default:<name>`.
+    """
+    stock = jinja2.FileSystemLoader(stock_templates())
+    loaders: list[jinja2.BaseLoader] = []
+    if project_templates is not None and project_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(project_templates))
+    loaders += [jinja2.PrefixLoader({"default": stock}, delimiter=":"), stock]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        # No autoreload: templates do not change in the middle of a build.
+        auto_reload=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["markdown"] = prose.block
+    env.filters["inline"] = prose.inline
+    env.globals.update(option_label=option_label, NO_OPTION=NO_OPTION, version=__version__)
+    return env
+
+
+def render_document(
+    env: jinja2.Environment, loaded: LoadedLesson, document: Document, *, paper: Paper
+) -> str:
+    """Render one document of a lesson to a complete HTML page."""
+    try:
+        template = env.get_template(document.template)
+        return template.render(
+            lesson=loaded.lesson,
+            answers=loaded.answers,
+            document=document,
+            paper=paper,
+        )
+    except jinja2.TemplateError as error:
+        where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        raise BuildError(f"template {document.template}: {where}{error}") from None

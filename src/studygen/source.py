@@ -1,0 +1,230 @@
+"""Read a lesson file into plain data, strictly, remembering where every key and value was written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from studygen.errors import LessonError, Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""Lesson files larger than this are refused before parsing: a lesson is prose, not data."""
+
+MAX_NESTING = 30
+"""Deepest nesting of mappings and lists a lesson may use; the lesson format needs about six."""
+
+# Plain scalars that mean "nothing here". Everything else stays text exactly as written, so YAML 1.1
+# never turns a teacher's `NO` into false or `1:30` into 90; the typed model decides what a number is.
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based line and column in a lesson file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class SourceMap:
+    """Where each key and value of a lesson was written, by its path of keys and list indexes."""
+
+    file: Path
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+    values: dict[Path_, Mark] = field(default_factory=dict)
+
+    def locate(self, path: Path_, *, at_key: bool = False) -> Mark:
+        """Return the best mark for a path: its key or value, else the nearest written ancestor."""
+        table = (self.keys, self.values) if at_key else (self.values, self.keys)
+        for length in range(len(path), -1, -1):
+            prefix = path[:length]
+            for marks in table:
+                if prefix in marks:
+                    return marks[prefix]
+        return Mark(1, 1)
+
+    def problem(self, path: Path_, message: str, *, at_key: bool = False) -> Problem:
+        """Make a problem located at a path, naming the path as the key."""
+        mark = self.locate(path, at_key=at_key)
+        return Problem(self.file, mark.line, mark.column, dotted(path), message)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A lesson file read into plain data (dicts, lists, text, None) with its source map."""
+
+    data: dict[str, Any]
+    where: SourceMap
+
+
+def dotted(path: Path_) -> str:
+    """Write a path as a teacher reads it: `exercises[0].columns[1].formula`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def read_source(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Source:
+    """Read and parse a lesson file; raise LessonError for anything that is not a clean YAML mapping."""
+    text = _read_text(file, max_bytes)
+    where = SourceMap(file)
+    try:
+        node = _compose(text)
+    except yaml.MarkedYAMLError as error:
+        raise LessonError([_yaml_problem(file, error)]) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        message = f"character {ord(error.character):#06x} is not allowed in YAML: delete it"
+        raise _refused(file, message, Mark(line, column)) from None
+    if node is None:
+        raise _refused(file, "the file is empty: a lesson needs at least a title")
+    if not isinstance(node, MappingNode):
+        raise _refused(file, "a lesson must be a mapping of keys such as `title:`", _mark(node))
+    problems: list[Problem] = []
+    data = _to_data(node, (), where, problems)
+    if problems:
+        raise LessonError(problems)
+    return Source(data, where)
+
+
+def _read_text(file: Path, max_bytes: int) -> str:
+    """Read a file as UTF-8 text, refusing oversized, binary and undecodable files clearly."""
+    try:
+        if not file.is_file():
+            raise _refused(file, "not a regular file")
+        size = file.stat().st_size
+        if size > max_bytes:
+            raise _refused(file, f"the file is {size:,} bytes; lessons are limited to {max_bytes:,}")
+        raw = file.read_bytes()[: max_bytes + 1]
+    except OSError as error:
+        raise _refused(file, f"cannot read the file: {error.strerror}") from None
+    if b"\0" in raw:
+        raise _refused(file, "this is a binary file, not a YAML lesson")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = "the file is not UTF-8 text: save it as UTF-8 and try again"
+        raise _refused(file, message, Mark(line, column)) from None
+
+
+def _refused(file: Path, message: str, mark: Mark = Mark(1, 1)) -> LessonError:
+    """Make the error for a file refused as a whole."""
+    return LessonError([Problem(file, mark.line, mark.column, "", message)])
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """The pure-Python safe loader, refusing aliases, anchors, tags and deep nesting as it composes."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        """Compose one node, refusing the YAML features a lesson has no use for."""
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        nests = isinstance(event, MappingStartEvent | SequenceStartEvent)
+        if isinstance(event, AliasEvent):
+            _refuse("aliases (*name) are not allowed in lessons: write the text out", event)
+        if isinstance(event, ScalarEvent) or nests:
+            if event.anchor is not None:
+                _refuse("anchors (&name) are not allowed in lessons", event)
+            if event.tag not in (None, "!"):
+                _refuse(f"tags such as {event.tag} are not allowed in lessons", event)
+        if nests:
+            self._depth += 1
+            if self._depth > MAX_NESTING:
+                _refuse(f"nested more than {MAX_NESTING} levels deep", event)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if nests:
+                self._depth -= 1
+
+
+def _refuse(message: str, event: Any) -> None:
+    """Stop composing with a YAML error at the event's position."""
+    raise yaml.composer.ComposerError(None, None, message, event.start_mark)
+
+
+def _compose(text: str) -> Node | None:
+    """Compose the single YAML document in text into a node tree."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return node
+
+
+def _to_data(node: Node, path: Path_, where: SourceMap, problems: list[Problem]) -> Any:
+    """Turn a node into plain data, recording marks and collecting duplicate or non-text keys."""
+    where.values[path] = _mark(node)
+    if isinstance(node, ScalarNode):
+        if node.style is None and node.value in _NULLS:
+            return None
+        return node.value
+    if isinstance(node, SequenceNode):
+        return [_to_data(item, (*path, i), where, problems) for i, item in enumerate(node.value)]
+    assert isinstance(node, MappingNode)
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        mark = _mark(key_node)
+        if not isinstance(key_node, ScalarNode) or key_node.value in ("", "<<"):
+            problems.append(
+                Problem(where.file, mark.line, mark.column, dotted(path), "keys must be plain words")
+            )
+            continue
+        key = key_node.value
+        child = (*path, key)
+        if key in result:
+            first = where.keys[child]
+            problems.append(
+                Problem(
+                    where.file,
+                    mark.line,
+                    mark.column,
+                    dotted(child),
+                    f"duplicate key: already given on line {first.line}; keep one of them",
+                )
+            )
+            continue
+        where.keys[child] = mark
+        result[key] = _to_data(value_node, child, where, problems)
+    return result
+
+
+def _mark(node: Node) -> Mark:
+    """Return a node's 1-based start position."""
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _yaml_problem(file: Path, error: yaml.MarkedYAMLError) -> Problem:
+    """Turn a PyYAML error into a problem at the line it names, in plain words."""
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = error.problem or "not valid YAML"
+    if error.context and error.problem:
+        what = f"{error.context}: {error.problem}"
+    hint = _YAML_HINTS.get(error.problem or "", "")
+    return Problem(file, line, column, "", f"YAML syntax: {what}{hint}")
+
+
+_YAML_HINTS = {
+    "mapping values are not allowed here": (
+        " (a `:` inside text needs the whole text in quotes, or check the indentation above)"
+    ),
+    "found character '\\t' that cannot start any token": " (indent with spaces, not tabs)",
+    "could not find expected ':'": " (a key needs `key: value`; check the line above for an unclosed quote)",
+}
