@@ -2,4 +2,6 @@
 
 from studygen.cli import main
 
-main(prog_name="studygen")
+# Guarded: render workers are spawned processes, which import the main module again.
+if __name__ == "__main__":
+    main(prog_name="studygen")

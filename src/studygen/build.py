@@ -4,12 +4,51 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from studygen.documents import DOCUMENTS, PAPERS, Document
+from studygen.documents import DOCUMENTS, PAPERS
 from studygen.errors import StudygenError
-from studygen.lesson import LoadedLesson, find_lessons, load_lesson
-from studygen.outputs import write_atomically
+from studygen.lesson import find_lessons, load_lesson
+from studygen.outputs import remove_leftovers, write_atomically
+from studygen.source import MAX_FILE_BYTES
+from studygen.worker import Limits, Worker
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from studygen.pdf import Renderer
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to render one lesson; plain values, so it crosses a process boundary."""
+
+    file: Path
+    documents: tuple[str, ...]
+    paper: str
+    format: str
+    templates: Path | None
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One rendered document, in memory, with its page count (None for HTML)."""
+
+    name: str
+    data: bytes
+    pages: int | None
+
+
+@dataclass(frozen=True)
+class RenderedLesson:
+    """Every document of one lesson, rendered and not yet written."""
+
+    slug: str
+    files: tuple[RenderedFile, ...]
+    skipped: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -38,79 +77,89 @@ def build(
     paper: str = "a4",
     format: str = "pdf",
     templates: Path | None = None,
+    limits: Limits = Limits(),
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> Iterator[LessonResult]:
-    """Build every lesson found in paths, yielding one result per lesson; a failure stops only its lesson."""
+    """Build every lesson in paths, yielding a result per lesson; a failure stops only its lesson."""
+    files = find_lessons(paths)
+    _refuse_shared_slugs(files, out)
+    documents = tuple(name for name in DOCUMENTS if name in only)
+    worker = Worker(render_lesson, limits)
+    try:
+        for file in files:
+            result = LessonResult(file)
+            job = Job(file, documents, paper, format, templates, max_bytes)
+            try:
+                rendered: RenderedLesson = worker.run(job, name=str(file))
+                _write(out / rendered.slug, rendered, result)
+            except StudygenError as error:
+                result.error = error
+            yield result
+    finally:
+        worker.close()
+
+
+def render_lesson(job: Job) -> RenderedLesson:
+    """Load a lesson and render its documents in memory; runs inside a worker process."""
+    from studygen.render import render_document
+
+    loaded = load_lesson(job.file, max_bytes=job.max_bytes)
+    env = _environment(job.templates)
+    files: list[RenderedFile] = []
+    skipped: list[str] = []
+    for name in job.documents:
+        document = DOCUMENTS[name]
+        if not document.wanted(loaded.lesson):
+            skipped.append(name)
+            continue
+        html = render_document(env, loaded, document, paper=PAPERS[job.paper])
+        if job.format == "html":
+            files.append(RenderedFile(f"{name}.html", html.encode(), None))
+            continue
+        allowed = [job.templates] if job.templates is not None else []
+        pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
+        cards = len(loaded.lesson.flashcards)
+        if name == "flashcards" and pdf.pages != cards:
+            raise StudygenError(
+                f"{loaded.file}: flashcards: {cards} cards came out on {pdf.pages} pages; a card's text "
+                "is too long for half a page: shorten it or split the card"
+            )
+        files.append(RenderedFile(f"{name}.pdf", pdf.data, pdf.pages))
+    return RenderedLesson(loaded.slug, tuple(files), tuple(skipped))
+
+
+@cache
+def _environment(templates: Path | None) -> jinja2.Environment:
+    """Make the Jinja environment once per worker process."""
     from studygen.render import environment
 
-    env = environment(templates)
-    renderer = _renderer() if format == "pdf" else None
-    documents = [DOCUMENTS[name] for name in DOCUMENTS if name in only]
-    for file in find_lessons(paths):
-        result = LessonResult(file)
-        try:
-            loaded = load_lesson(file)
-            _build_lesson(
-                loaded,
-                documents,
-                result,
-                out=out,
-                paper=paper,
-                format=format,
-                env=env,
-                renderer=renderer,
-                templates=templates,
-            )
-        except StudygenError as error:
-            result.error = error
-        yield result
+    return environment(templates)
 
 
-def _renderer() -> object:
-    """Create the PDF renderer; WeasyPrint is imported only when a PDF is wanted."""
+@cache
+def _renderer() -> Renderer:
+    """Make the PDF renderer once per worker process, so fonts are configured once."""
     from studygen.pdf import Renderer
 
     return Renderer()
 
 
-def _build_lesson(
-    loaded: LoadedLesson,
-    documents: Sequence[Document],
-    result: LessonResult,
-    *,
-    out: Path,
-    paper: str,
-    format: str,
-    env: object,
-    renderer: object,
-    templates: Path | None,
-) -> None:
-    """Render all of a lesson's documents in memory, then write them, so a failure writes nothing."""
-    from studygen.render import render_document
-
-    folder = out / loaded.slug
-    pending: list[tuple[Path, bytes, int | None]] = []
-    for document in documents:
-        if not document.wanted(loaded.lesson):
-            result.skipped.append(document.name)
-            continue
-        html = render_document(env, loaded, document, paper=PAPERS[paper])  # type: ignore[arg-type]
-        if format == "html":
-            pending.append((folder / f"{document.name}.html", html.encode(), None))
-            continue
-        allowed = [templates] if templates is not None else []
-        pdf = renderer.render(html, folder=loaded.folder, allowed=allowed)  # type: ignore[attr-defined]
-        _check_pages(loaded, document, pdf.pages)
-        pending.append((folder / f"{document.name}.pdf", pdf.data, pdf.pages))
-    for path, data, pages in pending:
-        write_atomically(path, data)
-        result.written.append(Written(path, pages))
+def _write(folder: Path, rendered: RenderedLesson, result: LessonResult) -> None:
+    """Write a lesson's rendered documents, each atomically, after clearing leftovers of killed builds."""
+    remove_leftovers(folder)
+    for file in rendered.files:
+        path = folder / file.name
+        write_atomically(path, file.data)
+        result.written.append(Written(path, file.pages))
+    result.skipped.extend(rendered.skipped)
 
 
-def _check_pages(loaded: LoadedLesson, document: Document, pages: int) -> None:
-    """Refuse a flashcard deck whose cards did not come out one per page."""
-    cards = len(loaded.lesson.flashcards)
-    if document.name == "flashcards" and pages != cards:
-        raise StudygenError(
-            f"{loaded.file}: flashcards: {cards} cards came out on {pages} pages; "
-            "a card's text is too long for half a page: shorten it or split the card"
-        )
+def _refuse_shared_slugs(files: Sequence[Path], out: Path) -> None:
+    """Refuse two lessons that would write into the same output folder."""
+    seen: dict[str, Path] = {}
+    for file in files:
+        if file.stem in seen:
+            raise StudygenError(
+                f"{seen[file.stem]} and {file} would both build into {out / file.stem}/: rename one of them"
+            )
+        seen[file.stem] = file

@@ -7,13 +7,16 @@ from pathlib import Path
 
 from studygen.errors import StudygenError
 from studygen.lesson import find_lessons, load_lesson
+from studygen.source import MAX_FILE_BYTES
 
 
-def check(paths: Sequence[Path]) -> Iterator[tuple[Path, StudygenError | None]]:
+def check(
+    paths: Sequence[Path], *, max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[tuple[Path, StudygenError | None]]:
     """Load and work out every lesson in paths, yielding each file with its error or None."""
     for file in find_lessons(paths):
         try:
-            load_lesson(file)
+            load_lesson(file, max_bytes=max_bytes)
         except StudygenError as error:
             yield file, error
         else:

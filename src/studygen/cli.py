@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from studygen import __version__
 from studygen.documents import DOCUMENTS, FORMATS, PAPERS
+from studygen.errors import InternalError, StudygenError
+from studygen.source import MAX_FILE_BYTES
+from studygen.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
 DEFAULT_CONTENT = Path("content")
 
@@ -26,6 +33,42 @@ def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     return names
 
 
+def _shared(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options `build` and `check` share: the paths, the lesson size cap and --debug."""
+    command = click.option(
+        "--debug", is_flag=True, help="Show the full traceback of an internal error, for a bug report."
+    )(command)
+    command = click.option(
+        "--max-lesson-kb",
+        type=click.IntRange(1, 1024 * 1024),
+        default=MAX_FILE_BYTES // 1024,
+        show_default=True,
+        help="Refuse lesson files larger than this many KiB.",
+    )(command)
+    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(command)
+
+
+@contextmanager
+def _reporting(debug: bool) -> Iterator[None]:
+    """Let user errors through as `Error: ...`; turn anything else into an internal-error report."""
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        details = traceback.format_exc()
+        if debug:
+            click.echo(details, err=True, nl=False)
+        raise InternalError(f"{type(error).__name__}: {error}") from None
+
+
+def _report_failure(error: StudygenError, debug: bool) -> None:
+    """Print one lesson's error; with --debug, an internal error's traceback too."""
+    if debug and isinstance(error, InternalError):
+        click.echo(error.details, err=True, nl=False)
+    click.echo(f"Error: {error.format_message()}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="studygen")
 def cli() -> None:
@@ -33,7 +76,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_shared
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -56,50 +99,79 @@ def cli() -> None:
     show_default=True,
     help="pdf to print; html to preview the same documents in a browser.",
 )
-def build(paths: tuple[Path, ...], out: Path, only: tuple[str, ...], paper: str, format_: str) -> None:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 24 * 3600),
+    default=DEFAULT_SECONDS,
+    show_default=True,
+    help="Seconds one lesson may take to render before it is stopped.",
+)
+@click.option(
+    "--memory",
+    type=click.IntRange(256, 1024 * 1024),
+    default=DEFAULT_MEMORY_MB,
+    show_default=True,
+    help="MiB of memory one lesson's rendering may use before it is stopped.",
+)
+def build(
+    paths: tuple[Path, ...],
+    out: Path,
+    only: tuple[str, ...],
+    paper: str,
+    format_: str,
+    timeout: float,
+    memory: int,
+    max_lesson_kb: int,
+    debug: bool,
+) -> None:
     """Build lessons (files or folders; default content/) into documents."""
     from studygen.build import build as build_lessons
+    from studygen.worker import Limits
 
     failed = 0
-    results = build_lessons(
-        paths or (DEFAULT_CONTENT,),
-        out=out,
-        only=only,
-        paper=paper,
-        format=format_,
-        templates=Path("templates"),
-    )
-    for result in results:
-        if result.error is not None:
-            failed += 1
-            click.echo(f"Error: {result.error.format_message()}", err=True)
-            continue
-        files = ", ".join(
-            w.path.name + (f" ({w.pages} page{'s' if w.pages != 1 else ''})" if w.pages else "")
-            for w in result.written
+    with _reporting(debug):
+        results = build_lessons(
+            paths or (DEFAULT_CONTENT,),
+            out=out,
+            only=only,
+            paper=paper,
+            format=format_,
+            templates=Path("templates"),
+            limits=Limits(seconds=timeout, memory_mb=memory),
+            max_bytes=max_lesson_kb * 1024,
         )
-        folder = result.written[0].path.parent if result.written else out
-        line = f"{result.file} -> {folder}/: {files or 'nothing to build'}"
-        if result.skipped:
-            line += f" (no content for {', '.join(result.skipped)})"
-        click.echo(line)
+        for result in results:
+            if result.error is not None:
+                failed += 1
+                _report_failure(result.error, debug)
+                continue
+            files = ", ".join(
+                w.path.name + (f" ({w.pages} page{'s' if w.pages != 1 else ''})" if w.pages else "")
+                for w in result.written
+            )
+            folder = result.written[0].path.parent if result.written else out
+            line = f"{result.file} -> {folder}/: {files or 'nothing to build'}"
+            if result.skipped:
+                line += f" (no content for {', '.join(result.skipped)})"
+            click.echo(line)
     if failed:
         sys.exit(1)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
+@_shared
+def check(paths: tuple[Path, ...], max_lesson_kb: int, debug: bool) -> None:
     """Check lessons (files or folders; default content/) without building anything."""
     from studygen.check import check as check_lessons
 
     failed = 0
-    for file, error in check_lessons(paths or (DEFAULT_CONTENT,)):
-        if error is None:
-            click.echo(f"{file}: ok")
-        else:
-            failed += 1
-            click.echo(f"Error: {error.format_message()}", err=True)
+    with _reporting(debug):
+        for file, error in check_lessons(paths or (DEFAULT_CONTENT,), max_bytes=max_lesson_kb * 1024):
+            if error is None:
+                click.echo(f"{file}: ok")
+            else:
+                failed += 1
+                _report_failure(error, debug)
     if failed:
         sys.exit(1)
 

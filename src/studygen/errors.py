@@ -51,3 +51,15 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class InternalError(StudygenError):
+    """Raised when studygen itself failed (a bug, not the lesson's fault); carries the traceback."""
+
+    def __init__(self, details: str) -> None:
+        self.details = details
+        last = details.strip().splitlines()[-1] if details.strip() else "unknown error"
+        super().__init__(
+            f"internal error in studygen ({last}). This is a bug in studygen, not in your lesson: "
+            "please report it with the lesson file and the output of the same command with --debug"
+        )
