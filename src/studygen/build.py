@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from studygen.pdf import Renderer
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(frozen=True)
 class Job:
     """What a worker needs to render one lesson; plain values, so it crosses a process boundary."""
@@ -77,7 +80,7 @@ def build(
     paper: str = "a4",
     format: str = "pdf",
     templates: Path | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> Iterator[LessonResult]:
     """Build every lesson in paths, yielding a result per lesson; a failure stops only its lesson."""
