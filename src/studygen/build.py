@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studygen.documents import DOCUMENTS, PAPERS
-from studygen.errors import StudygenError
+from studygen.errors import BuildError, StudygenError
 from studygen.lesson import find_lessons, load_lesson
 from studygen.outputs import remove_leftovers, write_atomically
 from studygen.source import MAX_FILE_BYTES
@@ -120,7 +120,10 @@ def render_lesson(job: Job) -> RenderedLesson:
             files.append(RenderedFile(f"{name}.html", html.encode(), None))
             continue
         allowed = [job.templates] if job.templates is not None else []
-        pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
+        try:
+            pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
+        except StudygenError as error:
+            raise BuildError(f"{loaded.file}: {name}.pdf: {error.format_message()}") from None
         cards = len(loaded.lesson.flashcards)
         if name == "flashcards" and pdf.pages != cards:
             raise StudygenError(

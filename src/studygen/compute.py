@@ -45,6 +45,8 @@ class LessonProblem:
 
     path: Path_
     message: str
+    near: str | None = None
+    """Text inside the value the problem is about, to point at its exact line."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from studygen.compute import Answers, work_out
 from studygen.errors import LessonError, Problem, StudygenError, did_you_mean
 from studygen.model import EXERCISE_KINDS, Lesson
+from studygen.resources import check_images
 from studygen.source import MAX_FILE_BYTES, Path_, Source, read_source
 
 LESSON_SUFFIXES = (".yaml", ".yml")
@@ -63,8 +64,9 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
     except ValidationError as error:
         raise LessonError(_problems(error, source)) from None
     answers, found = work_out(lesson)
+    found += check_images(lesson, file.parent)
     if found:
-        raise LessonError([source.where.problem(p.path, p.message) for p in found])
+        raise LessonError([source.where.problem(p.path, p.message, near=p.near) for p in found])
     return LoadedLesson(lesson, answers, file)
 
 

@@ -85,7 +85,7 @@ class Renderer:
             ).render(font_config=self.fonts)
             data = document.write_pdf()
         if errors:
-            raise BuildError("; ".join(dict.fromkeys(errors)))
+            raise BuildError("a file it uses was refused or is broken: " + "; ".join(dict.fromkeys(errors)))
         return RenderedPdf(data, len(document.pages))
 
 

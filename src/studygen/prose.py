@@ -10,10 +10,19 @@ from markupsafe import Markup
 
 @cache
 def _parser() -> MarkdownIt:
-    """Build the one markdown parser: CommonMark without raw HTML, typographer or autolinks."""
+    """Build the markdown parser for rendering: CommonMark without raw HTML, typographer or autolinks."""
     # `html: False` makes `<b>` or `<link ...>` in a lesson print as the characters the teacher
     # typed; the typographer stays off so lesson text prints word for word, quotes included.
     return MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+
+
+@cache
+def _scanner() -> MarkdownIt:
+    """Build a parser that finds every image, even those the renderer would drop as unsafe."""
+    scanner = MarkdownIt("commonmark", {"html": False})
+    # The renderer silently leaves `![x](file:///etc/passwd)` as text; the check must see it to refuse it.
+    scanner.validateLink = lambda url: True
+    return scanner
 
 
 def block(text: str) -> Markup:
@@ -24,3 +33,13 @@ def block(text: str) -> Markup:
 def inline(text: str) -> Markup:
     """Render one line of markdown (emphasis, code, links) without a wrapping paragraph."""
     return Markup(_parser().renderInline(text))
+
+
+def image_sources(text: str) -> list[str]:
+    """List the source of every image in a markdown text, as written."""
+    sources: list[str] = []
+    for token in _scanner().parse(text):
+        for child in token.children or ():
+            if child.type == "image":
+                sources.append(str(child.attrGet("src") or ""))
+    return sources

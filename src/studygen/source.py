@@ -38,6 +38,7 @@ class SourceMap:
     """Where each key and value of a lesson was written, by its path of keys and list indexes."""
 
     file: Path
+    text: str = ""
     keys: dict[Path_, Mark] = field(default_factory=dict)
     values: dict[Path_, Mark] = field(default_factory=dict)
 
@@ -51,10 +52,22 @@ class SourceMap:
                     return marks[prefix]
         return Mark(1, 1)
 
-    def problem(self, path: Path_, message: str, *, at_key: bool = False) -> Problem:
-        """Make a problem located at a path, naming the path as the key."""
+    def problem(self, path: Path_, message: str, *, at_key: bool = False, near: str | None = None) -> Problem:
+        """Make a problem located at a path, or at the text `near` where it appears in that value."""
         mark = self.locate(path, at_key=at_key)
+        if near:
+            mark = self._find(near, after=mark) or mark
         return Problem(self.file, mark.line, mark.column, dotted(path), message)
+
+    def _find(self, needle: str, *, after: Mark) -> Mark | None:
+        """Find where needle is first written at or after a mark, for a precise line in long text."""
+        lines = self.text.splitlines(keepends=True)
+        start = sum(len(line) for line in lines[: after.line - 1]) + after.column - 1
+        found = self.text.find(needle, start)
+        if found < 0:
+            return None
+        line = self.text.count("\n", 0, found) + 1
+        return Mark(line, found - (self.text.rfind("\n", 0, found) + 1) + 1)
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,7 @@ def dotted(path: Path_) -> str:
 def read_source(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Source:
     """Read and parse a lesson file; raise LessonError for anything that is not a clean YAML mapping."""
     text = _read_text(file, max_bytes)
-    where = SourceMap(file)
+    where = SourceMap(file, text)
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as error:
