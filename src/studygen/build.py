@@ -8,9 +8,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studygen.documents import DOCUMENTS, PAPERS
+from studygen.documents import DOCUMENTS, PAPERS, Document
 from studygen.errors import BuildError, StudygenError
-from studygen.lesson import find_lessons, load_lesson
+from studygen.lesson import LoadedLesson, find_lessons, load_lesson
 from studygen.outputs import remove_leftovers, write_atomically
 from studygen.source import MAX_FILE_BYTES
 from studygen.worker import Limits, Worker
@@ -104,8 +104,6 @@ def build(
 
 def render_lesson(job: Job) -> RenderedLesson:
     """Load a lesson and render its documents in memory; runs inside a worker process."""
-    from studygen.render import render_document
-
     loaded = load_lesson(job.file, max_bytes=job.max_bytes)
     env = _environment(job.templates)
     files: list[RenderedFile] = []
@@ -115,23 +113,31 @@ def render_lesson(job: Job) -> RenderedLesson:
         if not document.wanted(loaded.lesson):
             skipped.append(name)
             continue
-        html = render_document(env, loaded, document, paper=PAPERS[job.paper])
-        if job.format == "html":
-            files.append(RenderedFile(f"{name}.html", html.encode(), None))
-            continue
-        allowed = [job.templates] if job.templates is not None else []
         try:
-            pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
+            files.append(_render_document(loaded, document, job, env))
         except StudygenError as error:
-            raise BuildError(f"{loaded.file}: {name}.pdf: {error.format_message()}") from None
-        cards = len(loaded.lesson.flashcards)
-        if name == "flashcards" and pdf.pages != cards:
-            raise StudygenError(
-                f"{loaded.file}: flashcards: {cards} cards came out on {pdf.pages} pages; a card's text "
-                "is too long for half a page: shorten it or split the card"
-            )
-        files.append(RenderedFile(f"{name}.pdf", pdf.data, pdf.pages))
+            raise BuildError(f"{loaded.file}: {name}: {error.format_message()}") from None
     return RenderedLesson(loaded.slug, tuple(files), tuple(skipped))
+
+
+def _render_document(
+    loaded: LoadedLesson, document: Document, job: Job, env: jinja2.Environment
+) -> RenderedFile:
+    """Render one document of a lesson as HTML or PDF."""
+    from studygen.render import render_document
+
+    html = render_document(env, loaded, document, paper=PAPERS[job.paper])
+    if job.format == "html":
+        return RenderedFile(f"{document.name}.html", html.encode(), None)
+    allowed = [job.templates] if job.templates is not None else []
+    pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
+    cards = len(loaded.lesson.flashcards)
+    if document.name == "flashcards" and pdf.pages != cards:
+        raise BuildError(
+            f"{cards} cards came out on {pdf.pages} pages; a card's text is too long for half a page: "
+            "shorten it or split the card"
+        )
+    return RenderedFile(f"{document.name}.pdf", pdf.data, pdf.pages)
 
 
 @cache

@@ -45,12 +45,18 @@ class BuildError(StudygenError):
     """Raised when a valid lesson cannot be turned into documents (rendering, writing, templates)."""
 
 
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """Return a ` (did you mean 'x'?)` hint naming the closest choice, or nothing if none is close."""
+def closest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """Return the choice a word is most likely a misspelling of, if any is close."""
     import difflib
 
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """Return a ` (did you mean 'x'?)` hint naming the closest choice, or nothing if none is close."""
+    suggestion = closest(word, choices)
+    return f" (did you mean '{suggestion}'?)" if suggestion else ""
 
 
 class InternalError(StudygenError):

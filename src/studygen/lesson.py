@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from studygen.compute import Answers, work_out
-from studygen.errors import LessonError, Problem, StudygenError, did_you_mean
+from studygen.errors import LessonError, Problem, StudygenError, closest, did_you_mean
 from studygen.model import EXERCISE_KINDS, Lesson
 from studygen.resources import check_images
 from studygen.source import MAX_FILE_BYTES, Path_, Source, read_source
@@ -72,9 +72,19 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
 
 def _problems(error: ValidationError, source: Source) -> list[Problem]:
     """Translate pydantic's errors into located problems in a teacher's words, one per place."""
+    details = [(d, _data_path(tuple(d["loc"]), source.data)) for d in error.errors(include_url=False)]
+    # A misspelt required key shows up twice: as unknown (`titel`) and as missing (`title`). The
+    # unknown key's did-you-mean already says it all, so the missing one is dropped.
+    misspelt = {
+        (*path[:-1], suggestion)
+        for detail, path in details
+        if detail["type"] == "extra_forbidden"
+        and (suggestion := closest(str(path[-1]), _allowed_keys(tuple(detail["loc"])))) is not None
+    }
     problems: dict[tuple[Path_, str], Problem] = {}
-    for detail in error.errors(include_url=False):
-        path = _data_path(tuple(detail["loc"]), source.data)
+    for detail, path in details:
+        if detail["type"] == "missing" and path in misspelt:
+            continue
         problem = _problem(detail, path, source)
         problems.setdefault((path, problem.message), problem)
     return list(problems.values())

@@ -214,7 +214,7 @@ class Lesson(Model):
     """The subject or course, e.g. `Reinforcement learning`; printed under the title and in the PDF."""
     author: Text | None = None
     """Who wrote the lesson; printed under the title and in the PDF metadata."""
-    source: Text | None = None
+    source: Markdown | None = None
     """Where the material comes from (a book, a course, a web page); printed small under the title."""
     language: Language = "en"
     """Language of the lesson as a BCP 47 tag (`en`, `de`, `pt-BR`); recorded as the PDF's language."""

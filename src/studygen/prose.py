@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @cache
 def _parser() -> MarkdownIt:
     """Build the markdown parser for rendering: CommonMark without raw HTML, typographer or autolinks."""
+    from markdown_it import MarkdownIt
+
     # `html: False` makes `<b>` or `<link ...>` in a lesson print as the characters the teacher
     # typed; the typographer stays off so lesson text prints word for word, quotes included.
     return MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
@@ -19,6 +24,8 @@ def _parser() -> MarkdownIt:
 @cache
 def _scanner() -> MarkdownIt:
     """Build a parser that finds every image, even those the renderer would drop as unsafe."""
+    from markdown_it import MarkdownIt
+
     scanner = MarkdownIt("commonmark", {"html": False})
     # The renderer silently leaves `![x](file:///etc/passwd)` as text; the check must see it to refuse it.
     scanner.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -37,6 +44,8 @@ def inline(text: str) -> Markup:
 
 def image_sources(text: str) -> list[str]:
     """List the source of every image in a markdown text, as written."""
+    if "![" not in text:  # no image syntax, nothing to parse (keeps `studygen check` light)
+        return []
     sources: list[str] = []
     for token in _scanner().parse(text):
         for child in token.children or ():
