@@ -15,12 +15,10 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from studygen.errors import BuildError
+from studygen.resources import MAX_DATA_URL_CHARS, MAX_IMAGE_BYTES
 
-MAX_RESOURCE_BYTES = 5 * 1024 * 1024
-"""Largest file (an image, say) a document may pull in from the lesson's folder."""
-
-MAX_DATA_URL_CHARS = 64 * 1024
-"""Largest `data:` URL accepted; bigger ones belong in a file beside the lesson."""
+# The sandbox enforces the same limits the lesson check states, as a second line of defence.
+MAX_RESOURCE_BYTES = MAX_IMAGE_BYTES
 
 
 class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
