@@ -401,3 +401,18 @@ def test_render_failure_names_its_lesson(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "no_such_variable" in result.stderr
     assert str(lesson) in result.stderr, "with many lessons, the error must say which one failed"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_internal_error_says_it_is_a_bug(monkeypatch: pytest.MonkeyPatch, debug: bool) -> None:
+    import studygen.check
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug in studygen")
+
+    monkeypatch.setattr(studygen.check, "load_lesson", broken)
+    result = CliRunner().invoke(cli, ["check", str(SEED), *(["--debug"] if debug else [])])
+    assert result.exit_code == 1
+    assert "Error: internal error in studygen (ZeroDivisionError: a bug in studygen)" in result.stderr
+    assert "please report it" in result.stderr
+    assert ("Traceback (most recent call last)" in result.stderr) == debug

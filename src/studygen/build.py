@@ -129,7 +129,9 @@ def _render_document(
     html = render_document(env, loaded, document, paper=PAPERS[job.paper])
     if job.format == "html":
         return RenderedFile(f"{document.name}.html", html.encode(), None)
-    allowed = [job.templates] if job.templates is not None else []
+    from studygen.render import stock_templates
+
+    allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
     pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
     cards = len(loaded.lesson.flashcards)
     if document.name == "flashcards" and pdf.pages != cards:
