@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
@@ -18,7 +19,7 @@ from studygen.build import build
 from studygen.cli import cli
 from studygen.documents import DOCUMENTS, FORMATS, PAPERS
 from studygen.lesson import load_lesson
-from studygen.reference import END, START, key_tables
+from studygen.reference import END, START, json_schema, key_tables
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -174,6 +175,18 @@ def test_reference_module_prints_the_key_tables() -> None:
     )
     assert process.returncode == 0, process.stderr
     assert process.stdout == key_tables()
+
+
+def test_json_schema_in_docs_is_generated_and_describes_the_format() -> None:
+    schema_file = ROOT / "docs" / "lesson.schema.json"
+    assert schema_file.read_text(encoding="utf-8") == json_schema(), (
+        "docs/lesson.schema.json differs from the models: regenerate it with "
+        "`python -m studygen.reference schema > docs/lesson.schema.json`"
+    )
+    schema = json.loads(json_schema())
+    assert schema["required"] == ["title"]
+    assert schema["additionalProperties"] is False
+    assert "Title printed on every document" in schema["properties"]["title"]["description"]
 
 
 @pytest.fixture

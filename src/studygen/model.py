@@ -200,9 +200,9 @@ class Flashcard(Model):
     """A card: the question on the front, the answer on the back."""
 
     question: Markdown = Field(max_length=MAX_CARD_QUESTION)
-    """Front of the card."""
+    """Front of the card; at most 400 characters, so it prints large."""
     answer: Markdown = Field(max_length=MAX_CARD_ANSWER)
-    """Back of the card."""
+    """Back of the card; at most 900 characters, so it fits half a sheet."""
 
 
 class Lesson(Model):

@@ -51,16 +51,21 @@ def key_tables() -> str:
             "| key | type | required? | meaning |",
             "|---|---|---|---|",
         ]
-        for name, info in model.model_fields.items():
+        # `kind` comes first: it says which table of keys applies.
+        fields = sorted(model.model_fields.items(), key=lambda item: item[0] != "kind")
+        for name, info in fields:
             meaning = " ".join((info.description or "").split()).replace("|", "\\|")
-            parts.append(f"| `{name}` | {_type_name(info.annotation)} | {_requirement(info)} | {meaning} |")
+            kind = _type_name(
+                typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            )
+            parts.append(f"| `{name}` | {kind} | {_requirement(info)} | {meaning} |")
     parts.append(END)
     return "\n".join(parts) + "\n"
 
 
 def json_schema() -> str:
     """Return the lesson format as JSON Schema, for editors that validate YAML as you type."""
-    return json.dumps(Lesson.model_json_schema(), indent=2, ensure_ascii=False)
+    return json.dumps(Lesson.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 _VALIDATED_TYPES = {
@@ -101,7 +106,7 @@ def _type_name(annotation: Any) -> str:
         names = [_type_name(a) for a in args if a is not type(None)]
         return " or ".join(names)
     if origin is list:
-        return f"list of {_type_name(args[0])}"
+        return f"list of {_type_name(args[0])}s"
     if origin is dict:
         return f"{_type_name(args[0])} → {_type_name(args[1])}"
     if origin is typing.Literal:
@@ -118,4 +123,7 @@ def _type_name(annotation: Any) -> str:
 
 
 if __name__ == "__main__":
-    print(key_tables(), end="")
+    import sys
+
+    # `python -m studygen.reference` prints the key tables; `... schema` prints the JSON Schema.
+    print(json_schema() if sys.argv[1:] == ["schema"] else key_tables(), end="")
