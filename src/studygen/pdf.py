@@ -31,9 +31,19 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
     def __init__(self, allowed: Sequence[Path]) -> None:
         super().__init__(timeout=1, allowed_protocols=("file", "data"), allow_redirects=False)
         self.allowed = tuple(folder.resolve() for folder in allowed)
+        self.refused: list[str] = []
+        """Why each refused fetch was refused: WeasyPrint logs some refusals only as warnings."""
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         """Return the resource at url if the sandbox allows it, else raise ValueError saying why."""
+        try:
+            return self._fetch(url, headers)
+        except ValueError as refusal:
+            self.refused.append(str(refusal))
+            raise
+
+    def _fetch(self, url: str, headers: object) -> URLFetcherResponse:
+        """Fetch url under the sandbox's rules."""
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
             if len(url) > MAX_DATA_URL_CHARS:
@@ -82,6 +92,8 @@ class Renderer:
                 string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher
             ).render(font_config=self.fonts)
             data = document.write_pdf()
+        # Refusals WeasyPrint only warned about (a font inside an SVG) still fail the build.
+        errors += [refusal for refusal in fetcher.refused if not any(refusal in error for error in errors)]
         if errors:
             raise BuildError("a file it uses was refused or is broken: " + "; ".join(dict.fromkeys(errors)))
         return RenderedPdf(data, len(document.pages))
