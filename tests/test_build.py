@@ -12,7 +12,9 @@ from studygen.build import build
 
 ROOT = Path(__file__).parents[1]
 SEED_LESSON = ROOT / "content" / "imitation-learning.yaml"
-SEED_TEXT = ROOT.parent / "shared" / "seed" / "imitation-learning-practice.txt"
+# The lesson page the seed lesson was written from, kept beside the tests: the word-for-word checks
+# compare every built PDF against it.
+SEED_TEXT = Path(__file__).parent / "seed" / "imitation-learning-practice.txt"
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
 
