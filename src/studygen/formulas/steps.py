@@ -1,0 +1,93 @@
+"""Worked steps: a formula worked out one evaluation level at a time, as on a hand-written key."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from studygen.formulas.display import show
+from studygen.formulas.evaluation import Value, apply, environment, new_context
+from studygen.formulas.numbers import EXACT, NumberFormat, format_decimal, tidy
+from studygen.formulas.parsing import Formula
+from studygen.formulas.tree import BinOp, Call, Name, Neg, Node, Num, children
+
+
+@dataclass(frozen=True)
+class Working:
+    """A formula worked out for given values: one evaluation level per step, the answer last."""
+
+    value: Decimal
+    steps: tuple[str, ...]
+    relations: tuple[str, ...]
+
+    @property
+    def answer(self) -> str:
+        """The formatted answer (the last step)."""
+        return self.steps[-1]
+
+    def line(self) -> str:
+        """The steps joined by their relations: '0.05 · 50² = 0.05 · 2500 = 125'."""
+        parts = [self.steps[0]]
+        for relation, step in zip(self.relations, self.steps[1:], strict=True):
+            parts += [relation, step]
+        return " ".join(parts)
+
+
+def _rebuild(node: Node, children: Sequence[Node]) -> Node:
+    """The same operation with new operands."""
+    if isinstance(node, Neg):
+        return replace(node, operand=children[0])
+    if isinstance(node, BinOp):
+        return replace(node, left=children[0], right=children[1])
+    if isinstance(node, Call):
+        return replace(node, args=tuple(children))
+    return node
+
+
+def _substitute(node: Node, env: Mapping[str, Decimal]) -> Node:
+    """Replace every name by its value."""
+    if isinstance(node, Name):
+        return Num(env[node.name], True, node.pos)
+    operands = children(node)
+    if not operands:
+        return node
+    return _rebuild(node, [_substitute(child, env) for child in operands])
+
+
+def _reduce(node: Node, context: decimal.Context, rounded: list[bool]) -> Node:
+    """One evaluation level: compute every operation whose operands are all numbers."""
+    operands = children(node)
+    if not operands:
+        return node
+    if all(isinstance(child, Num) for child in operands):
+        args = [Value(child.value, child.exact) for child in operands if isinstance(child, Num)]
+        result = apply(node, args, context)
+        rounded.append(not result.exact)
+        return Num(result.value, result.exact, node.pos)
+    return _rebuild(node, [_reduce(child, context, rounded) for child in operands])
+
+
+def work(formula: Formula, values: Mapping[str, Decimal], fmt: NumberFormat = EXACT) -> Working:
+    """Work the formula out step by step, as on a hand-written answer key."""
+    env = environment(formula, values)
+    context = new_context()
+    tree = _substitute(formula._root, env)
+    steps = [show(tree)[0]]
+    relations: list[str] = []
+    while not isinstance(tree, Num):
+        rounded: list[bool] = []
+        tree = _reduce(tree, context, rounded)
+        if isinstance(tree, Num):
+            break  # the final number is shown with the requested format below
+        text = show(tree)[0]
+        if text != steps[-1]:  # -(3) turning into the number -3 looks the same
+            steps.append(text)
+            relations.append("\u2248" if any(rounded) else "=")
+    answer = format_decimal(tree.value, fmt, tree.exact)
+    if answer != steps[-1]:
+        shown = Decimal(answer.replace("\u2212", "-"))
+        relations.append("=" if tree.exact and shown == tree.value else "\u2248")
+        steps.append(answer)
+    return Working(tidy(tree.value), tuple(steps), tuple(relations))
