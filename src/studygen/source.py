@@ -97,7 +97,9 @@ def read_source(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Source:
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-        message = f"character {ord(error.character):#06x} is not allowed in YAML: delete it"
+        # PyYAML gives the character itself for text input and its code for bytes: accept both.
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        message = f"character U+{code:04X} is not allowed in YAML: delete it"
         raise _refused(file, message, Mark(line, column)) from None
     if node is None:
         raise _refused(file, "the file is empty: a lesson needs at least a title")
