@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from studygen.errors import did_you_mean
+from studygen.errors import did_you_mean, quoted
 from studygen.formulas import (
     Formula,
     FormulaError,
@@ -77,7 +77,9 @@ def _work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem]
     symbol = table.rows.symbol
     if symbol in known:
         problems.append(
-            LessonProblem((*path, "given", symbol), f"'{symbol}' is also the row symbol: give it one role")
+            LessonProblem(
+                (*path, "given", symbol), f"{quoted(symbol)} is also the row symbol: give it one role"
+            )
         )
         return None
     formulas: list[Formula] = []
@@ -90,7 +92,7 @@ def _work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem]
             problems.append(
                 LessonProblem(
                     (*path, "columns", number, "formula"),
-                    f"unknown symbol {_quoted(unknown)} in '{column.formula}': "
+                    f"unknown symbol {', '.join(map(quoted, unknown))} in {quoted(column.formula)}: "
                     f"define it under `given:` or use one of {names}",
                 )
             )
@@ -109,7 +111,7 @@ def _work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem]
                 problems.append(
                     LessonProblem(
                         (*path, "columns", number, "formula"),
-                        f"cannot compute '{column.formula}' for {symbol} = {format_number(value)} "
+                        f"cannot compute {quoted(column.formula)} for {symbol} = {format_number(value)} "
                         f"(rows.values[{row_number}]): {error.message}",
                     )
                 )
@@ -138,7 +140,7 @@ def _check_choice(choice: Choice, path: Path_, problems: list[LessonProblem]) ->
         if option.id == NO_OPTION:
             problems.append(LessonProblem(where, f"'{NO_OPTION}' is reserved for items no option fits"))
         elif option.id in ids:
-            problems.append(LessonProblem(where, f"duplicate option id '{option.id}'"))
+            problems.append(LessonProblem(where, f"duplicate option id {quoted(option.id)}"))
         ids.append(option.id)
     allowed = [*ids, NO_OPTION]
     for number, item in enumerate(choice.items):
@@ -146,15 +148,10 @@ def _check_choice(choice: Choice, path: Path_, problems: list[LessonProblem]) ->
             problems.append(
                 LessonProblem(
                     (*path, "items", number, "answer"),
-                    f"'{item.answer}' is not an option id: use one of {', '.join(allowed)}"
+                    f"{quoted(item.answer)} is not an option id: use one of {', '.join(allowed)}"
                     + did_you_mean(item.answer, allowed),
                 )
             )
-
-
-def _quoted(names: list[str]) -> str:
-    """Quote a list of names for a message."""
-    return ", ".join(f"'{name}'" for name in names)
 
 
 def option_label(choice: Choice, answer: str) -> str | None:

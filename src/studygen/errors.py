@@ -45,6 +45,11 @@ class BuildError(StudygenError):
     """Raised when a valid lesson cannot be turned into documents (rendering, writing, templates)."""
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """Quote what a user wrote for a message, shortened so a hostile 200 KB value stays one line."""
+    return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 1]}…'"
+
+
 def closest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
     """Return the choice a word is most likely a misspelling of, if any is close."""
     import difflib

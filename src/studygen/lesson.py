@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from studygen.compute import Answers, work_out
-from studygen.errors import LessonError, Problem, StudygenError, closest, did_you_mean
+from studygen.errors import LessonError, Problem, StudygenError, closest, did_you_mean, quoted
 from studygen.model import EXERCISE_KINDS, Lesson
 from studygen.resources import check_images
 from studygen.source import MAX_FILE_BYTES, Path_, Source, read_source
@@ -97,18 +97,18 @@ def _problem(detail: Any, path: Path_, source: Source) -> Problem:
     where = source.where
     value = _value_at(source.data, path)
     if kind == "missing":
-        return where.problem(path, f"missing required key '{path[-1]}'", at_key=True)
+        return where.problem(path, f"missing required key {quoted(str(path[-1]))}", at_key=True)
     if kind == "extra_forbidden":
         allowed = _allowed_keys(raw)
         hint = did_you_mean(str(path[-1]), allowed) or f"; allowed here: {', '.join(allowed)}"
-        return where.problem(path, f"unknown key '{path[-1]}'{hint}", at_key=True)
+        return where.problem(path, f"unknown key {quoted(str(path[-1]))}{hint}", at_key=True)
     if kind == "union_tag_not_found":
         return where.problem(path, f"missing required key 'kind': one of {', '.join(EXERCISE_KINDS)}")
     if kind == "union_tag_invalid":
         tag = str(detail["ctx"]["tag"])
         return where.problem(
             (*path, "kind"),
-            f"unknown kind '{tag}'; use one of {', '.join(EXERCISE_KINDS)}"
+            f"unknown kind {quoted(tag)}; use one of {', '.join(EXERCISE_KINDS)}"
             + did_you_mean(tag, EXERCISE_KINDS),
         )
     message = _MESSAGES.get(kind)
@@ -188,7 +188,7 @@ def _describe(value: object) -> str:
     if isinstance(value, dict):
         return "keys and values"
     text = str(value)
-    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+    return quoted(text)
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:

@@ -6,9 +6,11 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from studygen.errors import quoted
 from studygen.formulas import FormulaError, parse
+from studygen.formulas.limits import MAX_EXPONENT, PRECISION, check_magnitude
 
 MAX_CARD_QUESTION = 400
 """Characters a flashcard question may hold and still print large on half a page."""
@@ -29,16 +31,34 @@ def _markdown(value: str) -> str:
     return _text(value)
 
 
+def _number_text(value: object) -> object:
+    """Refuse a number written with more digits than arithmetic keeps, before it is even parsed."""
+    if isinstance(value, str) and len(value.strip()) > PRECISION + MAX_EXPONENT // 4:
+        raise ValueError(f"{quoted(value)} has too many digits for a number: at most {PRECISION} count")
+    return value
+
+
+def _number(value: Decimal) -> Decimal:
+    """Accept a number that formulas can work with exactly: finite, not too large, small or long."""
+    try:
+        check_magnitude(value, None, "the number")
+    except FormulaError as error:
+        raise ValueError(error.message) from None
+    if len(value.normalize().as_tuple().digits) > PRECISION:
+        raise ValueError(f"the number has more than {PRECISION} significant digits")
+    return value
+
+
 def _symbol(value: str) -> str:
     """Accept a formula symbol: one word of letters, digits and underscores, such as `T` or `ε`."""
-    if not value.isidentifier():
-        raise ValueError(f"'{value}' is not a symbol: use one word such as `T`, `ε` or `T_max`")
+    if not value.isidentifier() or len(value) > 30:
+        raise ValueError(f"{quoted(value)} is not a symbol: use one word such as `T`, `ε` or `T_max`")
     return value
 
 
 def _slug(value: str) -> str:
     """Accept an identifier such as `likely-to-break`: lowercase letters, digits and hyphens."""
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value) or len(value) > 40:
         raise ValueError(
             f"'{value}' is not an id: use lowercase words joined by hyphens, e.g. `likely-to-break`"
         )
@@ -50,14 +70,14 @@ def _formula(value: str) -> str:
     try:
         parse(value)
     except FormulaError as error:
-        raise ValueError(f"formula '{value}': {error.message}") from None
+        raise ValueError(f"formula {quoted(value)}: {error.message}") from None
     return value
 
 
 def _language(value: str) -> str:
     """Accept a BCP 47 language tag such as `en`, `de` or `pt-BR`."""
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
-        raise ValueError(f"'{value}' is not a language tag: use one such as `en`, `de` or `pt-BR`")
+        raise ValueError(f"{quoted(value)} is not a language tag: use one such as `en`, `de` or `pt-BR`")
     return value
 
 
@@ -71,6 +91,8 @@ Symbol = Annotated[str, AfterValidator(_symbol)]
 Slug = Annotated[str, AfterValidator(_slug)]
 FormulaText = Annotated[str, AfterValidator(_formula)]
 Language = Annotated[str, AfterValidator(_language)]
+Number = Annotated[Decimal, BeforeValidator(_number_text), AfterValidator(_number)]
+"""An exact decimal number such as `0.05` or `1000`, with at most 28 significant digits, below 10¹⁰⁰."""
 
 
 class Model(BaseModel):
@@ -123,7 +145,7 @@ class Row(Model):
 
     symbol: Symbol
     """The symbol formulas use for it, e.g. `T`."""
-    values: list[Decimal] = Field(min_length=1, max_length=100)
+    values: list[Number] = Field(min_length=1, max_length=100)
     """One row per value, in this order, e.g. `[50, 200, 1000]`."""
 
 
@@ -139,13 +161,20 @@ class Column(Model):
     significant: int | None = Field(default=None, ge=1, le=15)
     """Print answers with this many significant figures; with neither this nor `decimals`, exactly."""
 
+    @model_validator(mode="after")
+    def _one_format(self) -> Column:
+        """Refuse a column that asks for both decimals and significant figures."""
+        if self.decimals is not None and self.significant is not None:
+            raise ValueError("give either `decimals` or `significant`, not both")
+        return self
+
 
 class ComputedTable(Exercise):
     """A table whose answers are computed from formulas: students fill the cells, the key shows the work."""
 
     kind: Literal["computed-table"]
     """Says what kind of exercise this is."""
-    given: dict[Symbol, Decimal] = Field(default_factory=dict)
+    given: dict[Symbol, Number] = Field(default_factory=dict)
     """Values that stay the same in every row, e.g. `{ε: 0.05}`; printed above the table as `ε = 0.05`."""
     rows: Row
     """The parameter that changes from row to row and its values."""

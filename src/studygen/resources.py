@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from studygen import prose
 from studygen.compute import LessonProblem
+from studygen.errors import quoted
 from studygen.model import Lesson
 from studygen.source import Path_
 
@@ -38,7 +39,7 @@ def check_images(lesson: Lesson, folder: Path) -> list[LessonProblem]:
         for source in prose.image_sources(text):
             reason = _refusal(source, root)
             if reason is not None:
-                message = f"image '{_short(source)}' is refused: {reason}"
+                message = f"image {quoted(source)} is refused: {reason}"
                 problems.append(LessonProblem(path, message, near=source[:200]))
     return problems
 
@@ -97,8 +98,3 @@ def _refusal(source: str, root: Path) -> str | None:
     if size > MAX_IMAGE_BYTES:
         return f"the file is {size:,} bytes; images may be at most {MAX_IMAGE_BYTES:,}"
     return None
-
-
-def _short(source: str) -> str:
-    """Shorten a long source (a data: URL) for a message."""
-    return source if len(source) <= 60 else source[:57] + "..."

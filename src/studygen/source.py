@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,8 @@ def _read_text(file: Path, max_bytes: int) -> str:
         raw = file.read_bytes()[: max_bytes + 1]
     except OSError as error:
         raise _refused(file, f"cannot read the file: {error.strerror}") from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # also covers UTF-32 LE
+        raise _refused(file, "the file is UTF-16 text, not UTF-8: save it as UTF-8 and try again")
     if b"\0" in raw:
         raise _refused(file, "this is a binary file, not a YAML lesson")
     try:
