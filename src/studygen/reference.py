@@ -68,7 +68,9 @@ def json_schema() -> str:
     return json.dumps(Lesson.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
+# Checked in this order: `_number_text` must win over `_text`.
 _VALIDATED_TYPES = {
+    "_number": "number",
     "_markdown": "markdown",
     "_text": "text",
     "_formula": "formula",
