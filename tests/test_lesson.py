@@ -300,3 +300,25 @@ def test_find_lessons_expands_folders_and_refuses_missing_paths(tmp_path: Path) 
     assert [p.name for p in find_lessons([tmp_path])] == ["a.yml", "b.yaml"]
     with pytest.raises(Exception, match="no such file or folder"):
         find_lessons([tmp_path / "missing"])
+
+
+def test_an_item_no_option_fits_needs_a_verdict(tmp_path: Path) -> None:
+    file = write(
+        tmp_path,
+        """\
+        title: x
+        exercises:
+          - kind: choice
+            title: Sort
+            options:
+              - {id: speed, label: Speed}
+              - {id: velocity, label: Velocity}
+            items:
+              - prompt: 9.81 m/s²
+                answer: none
+        """,
+    )
+    assert problems(file) == [
+        "10:17: exercises[0].items[0].answer: an item no option fits needs a `verdict` saying what it is, "
+        "e.g. `verdict: Neither.`",
+    ]

@@ -142,9 +142,16 @@ def _check_choice(choice: Choice, path: Path_, problems: list[LessonProblem]) ->
         elif option.id in ids:
             problems.append(LessonProblem(where, f"duplicate option id {quoted(option.id)}"))
         ids.append(option.id)
-    allowed = [*ids, NO_OPTION]
+    allowed = list(dict.fromkeys([*ids, NO_OPTION]))
     for number, item in enumerate(choice.items):
-        if item.answer not in allowed:
+        if item.answer == NO_OPTION and item.verdict is None:
+            problems.append(
+                LessonProblem(
+                    (*path, "items", number, "answer"),
+                    "an item no option fits needs a `verdict` saying what it is, e.g. `verdict: Neither.`",
+                )
+            )
+        elif item.answer not in allowed:
             problems.append(
                 LessonProblem(
                     (*path, "items", number, "answer"),

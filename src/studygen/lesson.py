@@ -45,7 +45,7 @@ def find_lessons(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if p.suffix in LESSON_SUFFIXES and p.is_file()))
-        elif path.is_file():
+        elif path.exists():  # a FIFO or device is refused when read, with its own message
             found.append(path)
         else:
             raise StudygenError(f"{path}: no such file or folder")

@@ -200,9 +200,7 @@ def _to_data(node: Node, path: Path_, where: SourceMap, problems: list[Problem])
     for key_node, value_node in node.value:
         mark = _mark(key_node)
         if not isinstance(key_node, ScalarNode) or key_node.value in ("", "<<"):
-            problems.append(
-                Problem(where.file, mark.line, mark.column, dotted(path), "keys must be plain words")
-            )
+            problems.append(Problem(where.file, mark.line, mark.column, dotted(path), _bad_key(key_node)))
             continue
         key = key_node.value
         child = (*path, key)
@@ -228,9 +226,21 @@ def _mark(node: Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def _bad_key(node: Node) -> str:
+    """Say what is wrong with a key that is not a plain word."""
+    if isinstance(node, ScalarNode) and node.value == "<<":
+        return "merge keys (<<) are not allowed in lessons: write the keys out"
+    if isinstance(node, ScalarNode):
+        return "a key must not be empty"
+    return "keys must be plain words, not lists or mappings"
+
+
 def _yaml_problem(file: Path, error: yaml.MarkedYAMLError) -> Problem:
     """Turn a PyYAML error into a problem at the line it names, in plain words."""
     mark = error.problem_mark or error.context_mark
+    if "end of stream" in (error.problem or "") and error.context_mark is not None:
+        # An unclosed quote or bracket is found at the end of the file; point at where it opened.
+        mark = error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = error.problem or "not valid YAML"
     if error.context and error.problem:
@@ -244,5 +254,6 @@ _YAML_HINTS = {
         " (a `:` inside text needs the whole text in quotes, or check the indentation above)"
     ),
     "found character '\\t' that cannot start any token": " (indent with spaces, not tabs)",
+    "found unexpected end of stream": " (a quote or bracket opened here is never closed)",
     "could not find expected ':'": " (a key needs `key: value`; check the line above for an unclosed quote)",
 }
