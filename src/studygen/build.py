@@ -124,13 +124,11 @@ def _render_document(
     loaded: LoadedLesson, document: Document, job: Job, env: jinja2.Environment
 ) -> RenderedFile:
     """Render one document of a lesson as HTML or PDF."""
-    from studygen.render import render_document
+    from studygen.render import render_document, stock_templates
 
     html = render_document(env, loaded, document, paper=PAPERS[job.paper])
     if job.format == "html":
         return RenderedFile(f"{document.name}.html", html.encode(), None)
-    from studygen.render import stock_templates
-
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
     pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
     cards = len(loaded.lesson.flashcards)
