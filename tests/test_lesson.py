@@ -29,6 +29,19 @@ exercises:
         formula: ε * T^2
 """
 
+CHOICE = """\
+title: x
+exercises:
+  - kind: choice
+    title: Sort
+    options:
+      - {{id: adequate, label: Adequate}}
+      - {{id: breaks, label: Breaks}}
+    items:
+      - prompt: One
+        answer: {answer}
+"""
+
 
 def write(tmp_path: Path, text: str, name: str = "lesson.yaml") -> Path:
     """Write a lesson file from an indented literal."""
@@ -196,21 +209,7 @@ def test_division_by_zero_names_the_row(tmp_path: Path) -> None:
 
 
 def test_choice_answer_must_name_an_option(tmp_path: Path) -> None:
-    file = write(
-        tmp_path,
-        """\
-        title: x
-        exercises:
-          - kind: choice
-            title: Sort
-            options:
-              - {id: adequate, label: Adequate}
-              - {id: breaks, label: Breaks}
-            items:
-              - prompt: One
-                answer: adequat
-        """,
-    )
+    file = write(tmp_path, CHOICE.format(answer="adequat"))
     assert problems(file) == [
         "10:17: exercises[0].items[0].answer: 'adequat' is not an option id: use one of "
         "adequate, breaks, none (did you mean 'adequate'?)",
@@ -303,21 +302,7 @@ def test_find_lessons_expands_folders_and_refuses_missing_paths(tmp_path: Path) 
 
 
 def test_an_item_no_option_fits_needs_a_verdict(tmp_path: Path) -> None:
-    file = write(
-        tmp_path,
-        """\
-        title: x
-        exercises:
-          - kind: choice
-            title: Sort
-            options:
-              - {id: speed, label: Speed}
-              - {id: velocity, label: Velocity}
-            items:
-              - prompt: 9.81 m/s²
-                answer: none
-        """,
-    )
+    file = write(tmp_path, CHOICE.format(answer="none"))
     assert problems(file) == [
         "10:17: exercises[0].items[0].answer: an item no option fits needs a `verdict` saying what it is, "
         "e.g. `verdict: Neither.`",
