@@ -213,3 +213,39 @@ def test_html_format_is_standalone(tmp_path: Path) -> None:
     key = (tmp_path / "imitation-learning" / "answer-key.html").read_text()
     assert '<span class="step">0.05 · 50²</span> = <span class="step">0.05 · 2500</span>' in key
     assert "<style>" in key and "<link" not in key
+
+
+def test_a_card_too_long_for_half_a_page_fails_by_name_instead_of_being_clipped(tmp_path: Path) -> None:
+    words = ("word " * 180)[:900].strip()
+    listed = "\n".join(f"- {n}" for n in range(100))
+    lesson = tmp_path / "cards.yaml"
+    lesson.write_text(
+        "title: Cards\nflashcards:\n"
+        f"  - question: Fits?\n    answer: {words}\n"
+        f"  - question: Too long?\n    answer: |-\n"
+        + "".join(f"      {line}\n" for line in listed.splitlines()),
+        encoding="utf-8",
+    )
+    [result] = list(build([lesson], out=tmp_path / "out", templates=None))
+    assert result.error is not None
+    assert result.error.format_message() == (
+        f"{lesson}: flashcards: card 2's answer: too long to fit its space on the page: "
+        "shorten it or split it"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_long_card_that_fits_keeps_every_word_on_its_own_page(tmp_path: Path) -> None:
+    words = " ".join(f"w{n}" for n in range(200))[:900].rsplit(" ", 1)[0]
+    lesson = tmp_path / "cards.yaml"
+    lesson.write_text(
+        f"title: Cards\nflashcards:\n  - question: Long?\n    answer: {words}\n"
+        "  - question: Next\n    answer: ok\n",
+        encoding="utf-8",
+    )
+    [result] = list(build([lesson], out=tmp_path / "out", templates=None))
+    assert result.error is None, result.error
+    texts = pages_text(PdfReader(result.written[0].path))
+    assert len(texts) == 2
+    assert squeeze(words) in squeeze(texts[0])
+    assert "w1" not in texts[1]

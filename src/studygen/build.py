@@ -131,12 +131,6 @@ def _render_document(
         return RenderedFile(f"{document.name}.html", html.encode(), None)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
     pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
-    cards = len(loaded.lesson.flashcards)
-    if document.name == "flashcards" and pdf.pages != cards:
-        raise BuildError(
-            f"{cards} cards came out on {pdf.pages} pages; a card's text is too long for half a page: "
-            "shorten it or split the card"
-        )
     return RenderedFile(f"{document.name}.pdf", pdf.data, pdf.pages)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
@@ -91,12 +92,42 @@ class Renderer:
             document = HTML(
                 string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher
             ).render(font_config=self.fonts)
+            too_long = _overflowing(document)
+            if too_long:
+                raise BuildError(
+                    f"{', '.join(too_long)}: too long to fit its space on the page: shorten it or split it"
+                )
             data = document.write_pdf()
         # Refusals WeasyPrint only warned about (a font inside an SVG) still fail the build.
         errors += [refusal for refusal in fetcher.refused if not any(refusal in error for error in errors)]
         if errors:
             raise BuildError("a file it uses was refused or is broken: " + "; ".join(dict.fromkeys(errors)))
         return RenderedPdf(data, len(document.pages))
+
+
+MUST_FIT = "data-must-fit"
+"""Attribute a template puts on a box that must end inside its parent; its value names the box."""
+
+
+def _overflowing(document: Any) -> list[str]:
+    """Name every `data-must-fit` box that ends below its parent: clipped text would vanish silently."""
+    found: list[str] = []
+    seen: set[int] = set()
+
+    def walk(box: Any, parent_bottom: float | None) -> None:
+        element = getattr(box, "element", None)
+        label = element.get(MUST_FIT) if element is not None and hasattr(element, "get") else None
+        if label and id(element) not in seen:
+            seen.add(id(element))
+            if parent_bottom is not None and box.position_y + box.margin_height() > parent_bottom + 0.5:
+                found.append(label)
+        bottom = box.position_y + box.height if isinstance(box.height, int | float) else None
+        for child in getattr(box, "children", ()):
+            walk(child, bottom)
+
+    for page in document.pages:
+        walk(page._page_box, None)
+    return found
 
 
 @contextmanager
