@@ -416,3 +416,59 @@ def test_an_internal_error_says_it_is_a_bug(monkeypatch: pytest.MonkeyPatch, deb
     assert "Error: internal error in studygen (ZeroDivisionError: a bug in studygen)" in result.stderr
     assert "please report it" in result.stderr
     assert ("Traceback (most recent call last)" in result.stderr) == debug
+
+
+def test_same_file_name_in_two_folders_is_refused_by_check_too(tmp_path: Path) -> None:
+    for unit in ("unit-1", "unit-2"):
+        (tmp_path / unit).mkdir()
+        shutil.copy(SEED, tmp_path / unit / "intro.yaml")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "would both build into the output folder 'intro': rename one of them" in result.stderr
+
+
+def test_a_file_named_twice_is_one_lesson(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", str(SEED), str(SEED.parent / "." / SEED.name)])
+    assert result.exit_code == 0
+    assert result.stdout.count(": ok") == 1
+
+
+def test_a_dot_file_name_cannot_escape_the_output_folder(tmp_path: Path) -> None:
+    lesson = tmp_path / "..yaml"
+    shutil.copy(SEED, lesson)
+    result = CliRunner().invoke(cli, ["build", str(lesson), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "a lesson's file name must not start with '.'" in result.stderr
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob("*.pdf"))
+
+
+def test_an_unwritable_output_is_a_clear_error_and_the_batch_goes_on(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a").write_text("a file where the lesson's folder should be")
+    for name in ("a", "b"):
+        shutil.copy(SEED, tmp_path / f"{name}.yaml")
+    result = CliRunner().invoke(
+        cli, ["build", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert f"Error: {tmp_path / 'a.yaml'}: cannot write into {out / 'a'}:" in result.stderr
+    assert "internal error" not in result.stderr
+    assert (out / "b" / "flashcards.pdf").is_file()
+
+
+def test_a_document_the_lesson_no_longer_has_is_removed(tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.yaml"
+    shutil.copy(SEED, lesson)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(lesson), "--out", str(out)]).exit_code == 0
+    assert (out / "lesson" / "self-check.pdf").is_file()
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text[: text.index("self_check:")] + text[text.index("exercises:") :], encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(lesson), "--out", str(out)])
+    assert result.exit_code == 0 and "(no content for self-check)" in result.stdout
+    assert sorted(p.name for p in (out / "lesson").iterdir()) == [
+        "answer-key.pdf",
+        "flashcards.pdf",
+        "worksheet.pdf",
+    ]

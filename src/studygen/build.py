@@ -85,7 +85,6 @@ def build(
 ) -> Iterator[LessonResult]:
     """Build every lesson in paths, yielding a result per lesson; a failure stops only its lesson."""
     files = find_lessons(paths)
-    _refuse_shared_slugs(files, out)
     documents = tuple(name for name in DOCUMENTS if name in only)
     worker = Worker(render_lesson, limits)
     try:
@@ -94,7 +93,7 @@ def build(
             job = Job(file, documents, paper, format, templates, max_bytes)
             try:
                 rendered: RenderedLesson = worker.run(job, name=str(file))
-                _write(out / rendered.slug, rendered, result)
+                _write(out / rendered.slug, rendered, result, f".{format}")
             except StudygenError as error:
                 result.error = error
             yield result
@@ -150,22 +149,17 @@ def _renderer() -> Renderer:
     return Renderer()
 
 
-def _write(folder: Path, rendered: RenderedLesson, result: LessonResult) -> None:
-    """Write a lesson's rendered documents, each atomically, after clearing leftovers of killed builds."""
-    remove_leftovers(folder)
-    for file in rendered.files:
-        path = folder / file.name
-        write_atomically(path, file.data)
-        result.written.append(Written(path, file.pages))
+def _write(folder: Path, rendered: RenderedLesson, result: LessonResult, suffix: str) -> None:
+    """Write a lesson's documents, each atomically; remove those the lesson no longer has."""
+    try:
+        remove_leftovers(folder)
+        for file in rendered.files:
+            path = folder / file.name
+            write_atomically(path, file.data)
+            result.written.append(Written(path, file.pages))
+        for name in rendered.skipped:
+            # A handout for a part the lesson no longer has would be published as if it were current.
+            (folder / f"{name}{suffix}").unlink(missing_ok=True)
+    except OSError as error:
+        raise BuildError(f"{result.file}: cannot write into {folder}: {error.strerror or error}") from None
     result.skipped.extend(rendered.skipped)
-
-
-def _refuse_shared_slugs(files: Sequence[Path], out: Path) -> None:
-    """Refuse two lessons that would write into the same output folder."""
-    seen: dict[str, Path] = {}
-    for file in files:
-        if file.stem in seen:
-            raise StudygenError(
-                f"{seen[file.stem]} and {file} would both build into {out / file.stem}/: rename one of them"
-            )
-        seen[file.stem] = file

@@ -49,11 +49,30 @@ def find_lessons(paths: Iterable[Path]) -> list[Path]:
             found.append(path)
         else:
             raise StudygenError(f"{path}: no such file or folder")
-    unique = list(dict.fromkeys(found))
+    # The same file named twice (content/a.yaml and ./content/a.yaml) is one lesson.
+    unique: list[Path] = []
+    for path in found:
+        if path.resolve() not in {known.resolve() for known in unique}:
+            unique.append(path)
     if not unique:
         names = ", ".join(str(p) for p in paths)
         raise StudygenError(f"no lesson files (*.yaml, *.yml) in {names}")
+    _refuse_bad_slugs(unique)
     return unique
+
+
+def _refuse_bad_slugs(files: list[Path]) -> None:
+    """Refuse file names that cannot name an output folder, and two lessons sharing one."""
+    seen: dict[str, Path] = {}
+    for file in files:
+        if file.stem.startswith(".") or not file.stem.strip():
+            raise StudygenError(f"{file}: a lesson's file name must not start with '.': rename it")
+        if file.stem in seen:
+            raise StudygenError(
+                f"{seen[file.stem]} and {file} would both build into the output folder "
+                f"'{file.stem}': rename one of them"
+            )
+        seen[file.stem] = file
 
 
 def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
