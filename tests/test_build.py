@@ -229,8 +229,7 @@ def test_a_card_too_long_for_half_a_page_fails_by_name_instead_of_being_clipped(
     [result] = list(build([lesson], out=tmp_path / "out", templates=None))
     assert result.error is not None
     assert result.error.format_message() == (
-        f"{lesson}: flashcards: card 2's answer: too long to fit its space on the page: "
-        "shorten it or split it"
+        f"{lesson}: flashcards: card 2's answer: does not fit its space on the page: shorten it or split it"
     )
     assert not (tmp_path / "out").exists()
 
@@ -249,3 +248,20 @@ def test_a_long_card_that_fits_keeps_every_word_on_its_own_page(tmp_path: Path) 
     assert len(texts) == 2
     assert squeeze(words) in squeeze(texts[0])
     assert "w1" not in texts[1]
+
+
+def test_an_answer_key_table_wider_than_the_page_fails_by_name(tmp_path: Path) -> None:
+    columns = "".join(f"      - {{label: P{n}, formula: a * T^2 + b * T + c * {n}}}\n" for n in range(1, 7))
+    lesson = tmp_path / "wide.yaml"
+    lesson.write_text(
+        "title: Wide\nexercises:\n  - kind: computed-table\n    title: Wide table\n"
+        "    given: {a: 12.345, b: 67.891, c: 0.0001234}\n"
+        "    rows: {symbol: T, values: [123.45, 9876.5]}\n    columns:\n" + columns,
+        encoding="utf-8",
+    )
+    [result] = list(build([lesson], out=tmp_path / "out", only=["answer-key"], templates=None))
+    assert result.error is not None
+    assert result.error.format_message() == (
+        f"{lesson}: answer-key: the table of exercise 1: does not fit its space on the page: "
+        "shorten it or split it"
+    )

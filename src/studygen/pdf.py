@@ -95,7 +95,7 @@ class Renderer:
             too_long = _overflowing(document)
             if too_long:
                 raise BuildError(
-                    f"{', '.join(too_long)}: too long to fit its space on the page: shorten it or split it"
+                    f"{', '.join(too_long)}: does not fit its space on the page: shorten it or split it"
                 )
             data = document.write_pdf()
         # Refusals WeasyPrint only warned about (a font inside an SVG) still fail the build.
@@ -110,20 +110,25 @@ MUST_FIT = "data-must-fit"
 
 
 def _overflowing(document: Any) -> list[str]:
-    """Name every `data-must-fit` box that ends below its parent: clipped text would vanish silently."""
+    """Name every `data-must-fit` box that ends outside its parent: clipped or cut-off text would be lost."""
     found: list[str] = []
     seen: set[int] = set()
 
-    def walk(box: Any, parent_bottom: float | None) -> None:
+    def walk(box: Any, parent: Any) -> None:
         element = getattr(box, "element", None)
         label = element.get(MUST_FIT) if element is not None and hasattr(element, "get") else None
-        if label and id(element) not in seen:
+        if label and id(element) not in seen and parent is not None:
             seen.add(id(element))
-            if parent_bottom is not None and box.position_y + box.margin_height() > parent_bottom + 0.5:
+            right = parent.content_box_x() + parent.width
+            bottom = parent.content_box_y() + parent.height
+            if (
+                box.position_x + box.margin_width() > right + 0.5
+                or box.position_y + box.margin_height() > bottom + 0.5
+            ):
                 found.append(label)
-        bottom = box.position_y + box.height if isinstance(box.height, int | float) else None
+        sized = isinstance(box.width, int | float) and isinstance(box.height, int | float)
         for child in getattr(box, "children", ()):
-            walk(child, bottom)
+            walk(child, box if sized else None)
 
     for page in document.pages:
         walk(page._page_box, None)
