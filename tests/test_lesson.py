@@ -307,3 +307,9 @@ def test_an_item_no_option_fits_needs_a_verdict(tmp_path: Path) -> None:
         "10:17: exercises[0].items[0].answer: an item no option fits needs a `verdict` saying what it is, "
         "e.g. `verdict: Neither.`",
     ]
+
+
+def test_a_value_with_all_28_digits_prints_exactly_in_its_row(tmp_path: Path) -> None:
+    file = write(tmp_path, TABLE.replace("[50, 200]", "[1.234567890123456789012345678]"))
+    [row] = load_lesson(file).answers.tables[0].rows
+    assert row.value == "1.234567890123456789012345678"

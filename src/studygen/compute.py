@@ -111,17 +111,17 @@ def _work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem]
                 problems.append(
                     LessonProblem(
                         (*path, "columns", number, "formula"),
-                        f"cannot compute {quoted(column.formula)} for {symbol} = {format_number(value)} "
-                        f"(rows.values[{row_number}]): {error.message}",
+                        f"cannot compute {quoted(column.formula)} for {symbol} = "
+                        f"{format_number(value, exact=True)} (rows.values[{row_number}]): {error.message}",
                     )
                 )
                 failed = True
-        rows.append(WorkedRow(format_number(value), tuple(cells)))
+        rows.append(WorkedRow(format_number(value, exact=True), tuple(cells)))
     if failed:
         return None
     return WorkedTable(
         symbol=symbol,
-        given=tuple(f"{name} = {format_number(value)}" for name, value in table.given.items()),
+        given=tuple(f"{name} = {format_number(value, exact=True)}" for name, value in table.given.items()),
         headings=tuple(f"{c.label} = {f.display()}" for c, f in zip(table.columns, formulas, strict=True)),
         rows=tuple(rows),
     )

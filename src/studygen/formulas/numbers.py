@@ -98,12 +98,16 @@ def format_decimal(value: Decimal, fmt: NumberFormat, exact: bool) -> str:
     return _strip_zeros(plain(_round_significant(value, INEXACT_SIGNIFICANT)))
 
 
-def format_number(value: Decimal, fmt: NumberFormat = EXACT) -> str:
-    """Format a number for print: never scientific, U+2212 for minus, half-up rounding."""
+def format_number(value: Decimal, fmt: NumberFormat = EXACT, *, exact: bool | None = None) -> str:
+    """Format a number for print: never scientific, U+2212 for minus, half-up rounding.
+
+    Say `exact=True` for a value known to be exact (one a teacher wrote); otherwise a value using all
+    28 digits is taken for a rounded one and shown with 6 significant digits.
+    """
     number = to_decimal(value)
     if number is None or not number.is_finite():
         raise ValueError(f"cannot format {value!r}: it is not a finite number")
-    return format_decimal(number, fmt, _looks_exact(number))
+    return format_decimal(number, fmt, _looks_exact(number) if exact is None else exact)
 
 
 def to_decimal(value: object) -> Decimal | None:
