@@ -313,3 +313,24 @@ def test_a_value_with_all_28_digits_prints_exactly_in_its_row(tmp_path: Path) ->
     file = write(tmp_path, TABLE.replace("[50, 200]", "[1.234567890123456789012345678]"))
     [row] = load_lesson(file).answers.tables[0].rows
     assert row.value == "1.234567890123456789012345678"
+
+
+def test_one_paragraph_fields_refuse_lists_and_blank_lines(tmp_path: Path) -> None:
+    file = write(
+        tmp_path,
+        """\
+        title: x
+        flashcards:
+          - question: |-
+              Name three:
+              1. one
+            answer: |-
+              A list is fine on the back:
+              - one
+              - two
+        """,
+    )
+    assert problems(file) == [
+        "3:15: flashcards[0].question: this text prints as one paragraph: a blank line, list, heading, "
+        "quote or code block cannot go here",
+    ]

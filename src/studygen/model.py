@@ -31,6 +31,20 @@ def _markdown(value: str) -> str:
     return _text(value)
 
 
+# A blank line, or a line starting a list, heading, quote or code fence: block markdown.
+_BLOCK = re.compile(r"\n[ \t]*\n|(^|\n)[ \t]{0,3}([-*+][ \t]|\d{1,9}[.)][ \t]|#{1,6}[ \t]|>|```|~~~)")
+
+
+def _inline(value: str) -> str:
+    """Accept markdown that prints as one paragraph: it follows a label or sits in a table cell."""
+    if _BLOCK.search(value.strip()):
+        raise ValueError(
+            "this text prints as one paragraph: a blank line, list, heading, quote or code block "
+            "cannot go here"
+        )
+    return _text(value)
+
+
 def _number_text(value: object) -> object:
     """Refuse a number written with more digits than arithmetic keeps, before it is even parsed."""
     if isinstance(value, str) and len(value.strip()) > PRECISION + MAX_EXPONENT // 4:
@@ -85,6 +99,8 @@ Text = Annotated[str, AfterValidator(_text)]
 """Plain text, printed as written."""
 
 Markdown = Annotated[str, AfterValidator(_markdown)]
+InlineMarkdown = Annotated[str, AfterValidator(_inline)]
+"""Markdown that prints as one paragraph: emphasis, code, links and images, but no lists or blank lines."""
 """Text with markdown: `*emphasis*`, `**bold**`, `` `code` ``, lists, paragraphs; raw HTML shows as text."""
 
 Symbol = Annotated[str, AfterValidator(_symbol)]
@@ -180,7 +196,7 @@ class ComputedTable(Exercise):
     """The parameter that changes from row to row and its values."""
     columns: list[Column] = Field(min_length=1, max_length=6)
     """The computed columns, left to right."""
-    prompt: Markdown | None = None
+    prompt: InlineMarkdown | None = None
     """One line above the table saying what to fill in."""
 
 
@@ -200,9 +216,9 @@ class ChoiceItem(Model):
     """The scenario or statement."""
     answer: Slug
     """The `id` of the correct option, or `none` when no option applies (a trick item)."""
-    verdict: Markdown | None = None
+    verdict: InlineMarkdown | None = None
     """How the key states the answer, e.g. `Adequate (probably).`; by default the option's label."""
-    reason: Markdown | None = None
+    reason: InlineMarkdown | None = None
     """Why: printed in the key after the verdict."""
 
 
@@ -228,7 +244,7 @@ EXERCISE_KINDS = ("computed-table", "choice")
 class Flashcard(Model):
     """A card: the question on the front, the answer on the back."""
 
-    question: Markdown = Field(max_length=MAX_CARD_QUESTION)
+    question: InlineMarkdown = Field(max_length=MAX_CARD_QUESTION)
     """Front of the card; at most 400 characters, so it prints large."""
     answer: Markdown = Field(max_length=MAX_CARD_ANSWER)
     """Back of the card; at most 900 characters, so it fits half a sheet."""
@@ -243,7 +259,7 @@ class Lesson(Model):
     """The subject or course, e.g. `Reinforcement learning`; printed under the title and in the PDF."""
     author: Text | None = None
     """Who wrote the lesson; printed under the title and in the PDF metadata."""
-    source: Markdown | None = None
+    source: InlineMarkdown | None = None
     """Where the material comes from (a book, a course, a web page); printed small under the title."""
     language: Language = "en"
     """Language of the lesson as a BCP 47 tag (`en`, `de`, `pt-BR`); recorded as the PDF's language."""

@@ -72,6 +72,7 @@ def json_schema() -> str:
 _VALIDATED_TYPES = {
     "_number": "number",
     "_markdown": "markdown",
+    "_inline": "one-paragraph markdown",
     "_text": "text",
     "_formula": "formula",
     "_symbol": "symbol",

@@ -70,7 +70,7 @@ def _is_markdown(annotation: Any, metadata: list[Any]) -> bool:
     for argument in typing.get_args(annotation):
         if typing.get_origin(argument) is typing.Annotated:
             found += typing.get_args(argument)[1:]
-    return any(getattr(getattr(m, "func", None), "__name__", "") == "_markdown" for m in found)
+    return any(getattr(getattr(m, "func", None), "__name__", "") in ("_markdown", "_inline") for m in found)
 
 
 def _refusal(source: str, root: Path) -> str | None:
