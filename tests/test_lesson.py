@@ -334,3 +334,10 @@ def test_one_paragraph_fields_refuse_lists_and_blank_lines(tmp_path: Path) -> No
         "3:15: flashcards[0].question: this text prints as one paragraph: a blank line, list, heading, "
         "quote or code block cannot go here",
     ]
+
+
+def test_a_function_name_cannot_be_a_symbol(tmp_path: Path) -> None:
+    file = write(tmp_path, TABLE.replace("      ε: 0.05", "      ε: 0.05\n      sqrt: 3"))
+    assert problems(file) == [
+        "7:7: exercises[0].given.sqrt: 'sqrt' cannot be used as a symbol in a formula: choose another name",
+    ]

@@ -26,9 +26,11 @@ def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
         return tuple(DOCUMENTS)
     names = tuple(name.strip() for name in value.split(",") if name.strip())
     unknown = [name for name in names if name not in DOCUMENTS]
-    if unknown or not names:
+    if not names:
+        raise click.BadParameter(f"name at least one document: {', '.join(DOCUMENTS)}")
+    if unknown:
         raise click.BadParameter(
-            f"{', '.join(unknown) or 'nothing'} is not a document; choose from {', '.join(DOCUMENTS)}"
+            f"{', '.join(unknown)} is not a document; choose from {', '.join(DOCUMENTS)}"
         )
     return names
 

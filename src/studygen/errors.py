@@ -65,7 +65,11 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 
 class InternalError(StudygenError):
-    """Raised when studygen itself failed (a bug, not the lesson's fault); carries the traceback."""
+    """Raised when studygen itself failed (a bug, not the lesson's fault).
+
+    `details` is what --debug shows: the worker's traceback, or the exception when the traceback was
+    already printed in this process.
+    """
 
     def __init__(self, details: str) -> None:
         self.details = details

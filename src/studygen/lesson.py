@@ -134,7 +134,7 @@ def _problem(detail: Any, path: Path_, source: Source) -> Problem:
     if message is not None:
         return where.problem(path, message.format(got=_describe(value), **detail.get("ctx", {})))
     if kind == "value_error":
-        return where.problem(path, str(detail["ctx"]["error"]))
+        return where.problem(path, str(detail["ctx"]["error"]), at_key="[key]" in raw)
     return where.problem(path, str(detail["msg"]).lower().rstrip("."))
 
 
@@ -160,10 +160,12 @@ _MESSAGES = {
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:
-    """Drop the parts of pydantic's error location that are not keys in the file (union tags)."""
+    """Drop the parts of pydantic's error location that are not keys in the file (tags, key markers)."""
     path: list[str | int] = []
     node = data
     for part in loc:
+        if part == "[key]":  # pydantic's marker for "the key itself": the path already names it
+            continue
         if isinstance(node, list) and isinstance(part, int):
             path.append(part)
             node = node[part] if part < len(node) else None

@@ -67,6 +67,12 @@ def _symbol(value: str) -> str:
     """Accept a formula symbol: one word of letters, digits and underscores, such as `T` or `ε`."""
     if not value.isidentifier() or len(value) > 30:
         raise ValueError(f"{quoted(value)} is not a symbol: use one word such as `T`, `ε` or `T_max`")
+    try:
+        usable = parse(value).names == {value}
+    except FormulaError:
+        usable = False
+    if not usable:  # a function name such as `sqrt`, or a character the formula language reads otherwise
+        raise ValueError(f"{quoted(value)} cannot be used as a symbol in a formula: choose another name")
     return value
 
 
