@@ -723,11 +723,15 @@ def test_raw_html_prints_as_text_in_html_output(sandbox: Sandbox, server: Server
         tags.close()
         links += [value for tag, attribute, value in tags.attributes if (tag, attribute) == ("a", "href")]
         assert tags.names["style"] == 1, name  # the template's own
-        for forbidden in ("img", "link", "object", "iframe", "embed", "svg", "image", "base"):
+        # The template's own <base>, so a preview finds the lesson's images: the lesson folder, nothing else.
+        assert tags.names["base"] == 1, name
+        for forbidden in ("img", "link", "object", "iframe", "embed", "svg", "image"):
             assert tags.names[forbidden] == 0, (name, forbidden)
         for tag, attribute, value in tags.attributes:
             assert attribute not in ("src", "data", "rel", "style"), (name, tag, attribute, value)
-            if attribute == "href":
+            if tag == "base":
+                assert (attribute, value) == ("href", sandbox.lesson_folder.resolve().as_uri() + "/"), value
+            elif attribute == "href":
                 assert tag == "a" and not value.lower().startswith("file:"), (name, value)
     assert server.url("/md/link") in links and server.url("/md/autolink") in links  # printed, not fetched
 

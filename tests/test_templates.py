@@ -89,3 +89,16 @@ def test_an_undefined_name_in_a_template_fails_the_build(tmp_path: Path) -> None
         StudygenError, match=r"lesson\.yaml: flashcards: template flashcards\.html: .*no_such_key"
     ):
         html_build(tmp_path, templates)
+
+
+def test_html_previews_find_the_lessons_images(tmp_path: Path) -> None:
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "dot.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
+    )
+    lesson = tmp_path / "lesson.yaml"
+    lesson.write_text("title: x\nflashcards: [{question: '![dot](pics/dot.svg)', answer: a}]\n")
+    [result] = list(build([lesson], out=tmp_path / "out", format="html", templates=None))
+    html = result.written[0].path.read_text(encoding="utf-8")
+    assert f'<base href="{tmp_path.resolve().as_uri()}/">' in html
+    assert '<img src="pics/dot.svg" alt="dot" />' in html

@@ -125,7 +125,7 @@ def _render_document(
     """Render one document of a lesson as HTML or PDF."""
     from studygen.render import render_document, stock_templates
 
-    html = render_document(env, loaded, document, paper=PAPERS[job.paper])
+    html = render_document(env, loaded, document, paper=PAPERS[job.paper], preview=job.format == "html")
     if job.format == "html":
         return RenderedFile(f"{document.name}.html", html.encode(), None)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]

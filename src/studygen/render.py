@@ -47,9 +47,9 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
 
 
 def render_document(
-    env: jinja2.Environment, loaded: LoadedLesson, document: Document, *, paper: Paper
+    env: jinja2.Environment, loaded: LoadedLesson, document: Document, *, paper: Paper, preview: bool = False
 ) -> str:
-    """Render one document of a lesson to a complete HTML page."""
+    """Render one document of a lesson to a complete HTML page; a preview links images to the lesson."""
     try:
         template = env.get_template(document.template)
         return template.render(
@@ -57,6 +57,7 @@ def render_document(
             answers=loaded.answers,
             document=document,
             paper=paper,
+            base_href=loaded.folder.resolve().as_uri() + "/" if preview else None,
         )
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
