@@ -1,0 +1,27 @@
+"""Packaging: a non-editable install carries the stock templates, so studygen builds from any folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_the_wheel_ships_every_stock_template(tmp_path: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    [wheel] = tmp_path.glob("studygen-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    stock = sorted(path.name for path in (ROOT / "templates").iterdir() if path.is_file())
+    assert stock, "no stock templates found"
+    for name in stock:
+        assert f"studygen/templates/{name}" in names, name
+    assert "studygen/cli.py" in names and "studygen/formulas/parsing.py" in names
