@@ -106,7 +106,13 @@ def _work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem]
         cells: list[Working] = []
         for number, (column, formula) in enumerate(zip(table.columns, formulas, strict=True)):
             try:
-                cells.append(work(formula, values, _number_format(column.decimals, column.significant)))
+                cells.append(
+                    work(
+                        formula,
+                        values,
+                        NumberFormat(decimals=column.decimals, significant=column.significant),
+                    )
+                )
             except FormulaError as error:
                 problems.append(
                     LessonProblem(
@@ -125,11 +131,6 @@ def _work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem]
         headings=tuple(f"{c.label} = {f.display()}" for c, f in zip(table.columns, formulas, strict=True)),
         rows=tuple(rows),
     )
-
-
-def _number_format(decimals: int | None, significant: int | None) -> NumberFormat:
-    """Build the number format a column asks for."""
-    return NumberFormat(decimals=decimals, significant=significant)
 
 
 def _check_choice(choice: Choice, path: Path_, problems: list[LessonProblem]) -> None:
