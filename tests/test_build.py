@@ -228,9 +228,14 @@ def test_a_card_too_long_for_half_a_page_fails_by_name_instead_of_being_clipped(
     )
     [result] = list(build([lesson], out=tmp_path / "out", templates=None))
     assert result.error is not None
-    assert result.error.format_message() == (
-        f"{lesson}: flashcards: card 2's answer: does not fit its space on the page: shorten it or split it"
-    )
+    message = result.error.format_message()
+    assert re.fullmatch(
+        rf"{re.escape(str(lesson))}: flashcards: card 2's answer is (\d+) mm tall, but only (\d+) mm fit: "
+        "shorten its text",
+        message,
+    ), message
+    need, room = map(int, re.findall(r"(\d+) mm", message))
+    assert need > room > 100  # half an A4 page, less its header
     assert not (tmp_path / "out").exists()
 
 
@@ -261,7 +266,30 @@ def test_an_answer_key_table_wider_than_the_page_fails_by_name(tmp_path: Path) -
     )
     [result] = list(build([lesson], out=tmp_path / "out", only=["answer-key"], templates=None))
     assert result.error is not None
-    assert result.error.format_message() == (
-        f"{lesson}: answer-key: the table of exercise 1: does not fit its space on the page: "
-        "shorten it or split it"
+    message = result.error.format_message()
+    assert re.fullmatch(
+        rf"{re.escape(str(lesson))}: answer-key: the table of exercise 1 is (\d+) mm wide, but only "
+        r"(\d+) mm fit across the page: use fewer or shorter columns, or split it into two",
+        message,
+    ), message
+    need, room = map(int, re.findall(r"(\d+) mm", message))
+    assert need > room == 174  # A4 less its 18 mm margins
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_table_that_ends_its_exercise_builds_in_worksheet_and_key(tmp_path: Path, paper: str) -> None:
+    # No `lines:` under the table on the worksheet, no `discussion:` under it in the key: the table's
+    # own bottom margin hangs past its exercise, which is not overflow.
+    lesson = tmp_path / "fall.yaml"
+    lesson.write_text(
+        "title: Free fall\nexercises:\n  - kind: computed-table\n    title: How far does it fall?\n"
+        "    given: {g: 9.8}\n    rows: {symbol: t, values: [1, 2, 3]}\n"
+        "    columns:\n      - {label: d, formula: g * t^2 / 2}\n",
+        encoding="utf-8",
     )
+    [result] = list(build([lesson], out=tmp_path / "out", paper=paper, templates=None))
+    assert result.error is None, result.error.format_message()
+    assert [w.path.name for w in result.written] == ["worksheet.pdf", "answer-key.pdf"]
+    key = pages_text(PdfReader(result.written[1].path))
+    assert len(key) == 1
+    assert "44.1" in key[0]  # 9.8 · 3² / 2

@@ -94,9 +94,7 @@ class Renderer:
             ).render(font_config=self.fonts)
             too_long = _overflowing(document)
             if too_long:
-                raise BuildError(
-                    f"{', '.join(too_long)}: does not fit its space on the page: shorten it or split it"
-                )
+                raise BuildError("; ".join(too_long))
             data = document.write_pdf()
         # Refusals WeasyPrint only warned about (a font inside an SVG) still fail the build.
         errors += [refusal for refusal in fetcher.refused if not any(refusal in error for error in errors)]
@@ -110,7 +108,11 @@ MUST_FIT = "data-must-fit"
 
 
 def _overflowing(document: Any) -> list[str]:
-    """Name every `data-must-fit` box that ends outside its parent: clipped or cut-off text would be lost."""
+    """Describe every `data-must-fit` box that ends outside its parent: clipped or cut-off text is lost.
+
+    A box is measured by its border box: its own margins, and the space below its last line, may hang
+    past its parent without hiding anything (a table that ends its exercise does exactly that).
+    """
     found: list[str] = []
     seen: set[int] = set()
 
@@ -119,13 +121,9 @@ def _overflowing(document: Any) -> list[str]:
         label = element.get(MUST_FIT) if element is not None and hasattr(element, "get") else None
         if label and id(element) not in seen and parent is not None:
             seen.add(id(element))
-            right = parent.content_box_x() + parent.width
-            bottom = parent.content_box_y() + parent.height
-            if (
-                box.position_x + box.margin_width() > right + 0.5
-                or box.position_y + box.margin_height() > bottom + 0.5
-            ):
-                found.append(label)
+            problem = _overflow(box, parent)
+            if problem:
+                found.append(f"{label} {problem}")
         sized = isinstance(box.width, int | float) and isinstance(box.height, int | float)
         for child in getattr(box, "children", ()):
             walk(child, box if sized else None)
@@ -133,6 +131,27 @@ def _overflowing(document: Any) -> list[str]:
     for page in document.pages:
         walk(page._page_box, None)
     return found
+
+
+def _overflow(box: Any, parent: Any) -> str | None:
+    """Say how far a box's border box runs past its parent's content box, or None if it fits."""
+    left = box.position_x + box.margin_left
+    top = box.position_y + box.margin_top
+    across = parent.content_box_x() + parent.width - left
+    down = parent.content_box_y() + parent.height - top
+    if box.border_width() > across + 0.5:
+        return (
+            f"is {_mm(box.border_width())} mm wide, but only {_mm(across)} mm fit across the page: "
+            "use fewer or shorter columns, or split it into two"
+        )
+    if box.border_height() > down + 0.5:
+        return f"is {_mm(box.border_height())} mm tall, but only {_mm(down)} mm fit: shorten its text"
+    return None
+
+
+def _mm(pixels: float) -> str:
+    """Write a CSS length in pixels as whole millimetres, rounded down so `need > room` always reads so."""
+    return f"{int(pixels * 25.4 / 96)}"
 
 
 @contextmanager
