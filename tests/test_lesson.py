@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from studygen.errors import LessonError
+from studygen.kinds.choice import Choice
+from studygen.kinds.computed_table import ComputedTable, WorkedTable
 from studygen.lesson import find_lessons, load_lesson
-from studygen.model import Choice, ComputedTable
 
 SEED = Path(__file__).parents[1] / "content" / "imitation-learning.yaml"
 
@@ -77,8 +78,15 @@ def test_seed_lesson_loads_with_every_part() -> None:
     ]
 
 
+def seed_table() -> WorkedTable:
+    """The seed's computed table as worked out for printing."""
+    table = load_lesson(SEED).worked.exercises[0].body
+    assert isinstance(table, WorkedTable)
+    return table
+
+
 def test_seed_table_is_computed() -> None:
-    table = load_lesson(SEED).answers.tables[0]
+    table = seed_table()
     assert table.headings == ("BC = ε · T²", "DAgger = ε · T")
     assert table.given == ("ε = 0.05",)
     assert [[cell.answer for cell in row.cells] for row in table.rows] == [
@@ -311,7 +319,9 @@ def test_an_item_no_option_fits_needs_a_verdict(tmp_path: Path) -> None:
 
 def test_a_value_with_all_28_digits_prints_exactly_in_its_row(tmp_path: Path) -> None:
     file = write(tmp_path, TABLE.replace("[50, 200]", "[1.234567890123456789012345678]"))
-    [row] = load_lesson(file).answers.tables[0].rows
+    table = load_lesson(file).worked.exercises[0].body
+    assert isinstance(table, WorkedTable)
+    [row] = table.rows
     assert row.value == "1.234567890123456789012345678"
 
 

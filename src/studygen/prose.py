@@ -52,3 +52,11 @@ def image_sources(text: str) -> list[str]:
             if child.type == "image":
                 sources.append(str(child.attrGet("src") or ""))
     return sources
+
+
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def literal(text: str) -> str:
+    """Write plain text as markdown that prints exactly as typed: every ASCII punctuation mark escaped."""
+    return "".join(f"\\{char}" if char in _PUNCTUATION else char for char in text)

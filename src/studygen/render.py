@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 import jinja2
 
 from studygen import __version__, prose
-from studygen.compute import NO_OPTION, option_label
 from studygen.documents import Document, Paper
 from studygen.errors import BuildError
 from studygen.lesson import LoadedLesson
+from studygen.worked import WorkedLesson
+
+
+class TemplateContext(TypedDict):
+    """What every document template receives: the contract a theme writer programs against.
+
+    Templates also have the filters `markdown` (block markdown to HTML) and `inline` (one paragraph),
+    and the global `version`. An exercise's part is laid out by its kind's template, included with
+    `exercise` (a `WorkedExercise`) and `key` (True in the answer key) in scope.
+    """
+
+    lesson: WorkedLesson
+    """The lesson with every answer, step, tick and label decided."""
+    document: Document
+    """Which document is being rendered: its `name` and `title`."""
+    paper: Paper
+    """The paper size, for `@page` and layouts measured in millimetres."""
+    base_href: str | None
+    """In an HTML preview, the lesson folder's URL, so its images show; None in a PDF."""
 
 
 def stock_templates() -> Path:
@@ -42,7 +61,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters["markdown"] = prose.block
     env.filters["inline"] = prose.inline
-    env.globals.update(option_label=option_label, NO_OPTION=NO_OPTION, version=__version__)
+    env.globals.update(version=__version__)
     return env
 
 
@@ -52,13 +71,13 @@ def render_document(
     """Render one document of a lesson to a complete HTML page; a preview links images to the lesson."""
     try:
         template = env.get_template(document.template)
-        return template.render(
-            lesson=loaded.lesson,
-            answers=loaded.answers,
+        context = TemplateContext(
+            lesson=loaded.worked,
             document=document,
             paper=paper,
             base_href=loaded.folder.resolve().as_uri() + "/" if preview else None,
         )
+        return template.render(context)
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
         raise BuildError(f"template {document.template}: {where}{error}") from None

@@ -12,10 +12,9 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel
 
 from studygen import prose
-from studygen.compute import LessonProblem
 from studygen.errors import quoted
+from studygen.keys import LessonProblem, Path_
 from studygen.model import Lesson
-from studygen.source import Path_
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 """Image files a lesson may show."""

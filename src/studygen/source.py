@@ -12,6 +12,7 @@ from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStar
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from studygen.errors import LessonError, Problem
+from studygen.keys import Path_, dotted
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Lesson files larger than this are refused before parsing: a lesson is prose, not data."""
@@ -22,8 +23,6 @@ MAX_NESTING = 30
 # Plain scalars that mean "nothing here". Everything else stays text exactly as written, so YAML 1.1
 # never turns a teacher's `NO` into false or `1:30` into 90; the typed model decides what a number is.
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-
-Path_ = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -77,14 +76,6 @@ class Source:
 
     data: dict[str, Any]
     where: SourceMap
-
-
-def dotted(path: Path_) -> str:
-    """Write a path as a teacher reads it: `exercises[0].columns[1].formula`."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def read_source(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Source:

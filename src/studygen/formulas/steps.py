@@ -27,6 +27,11 @@ class Working:
         """The formatted answer (the last step)."""
         return self.steps[-1]
 
+    @property
+    def chain(self) -> tuple[tuple[str, str], ...]:
+        """Each step before the answer with the relation that follows it: (`0.05 · 50²`, `=`), …"""
+        return tuple(zip(self.steps[:-1], self.relations, strict=True))
+
     def line(self) -> str:
         """The steps joined by their relations: '0.05 · 50² = 0.05 · 2500 = 125'."""
         parts = [self.steps[0]]

@@ -1,0 +1,143 @@
+"""The choice exercise: each item is classified as one of a few options, with a reason in the key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
+
+from studygen import prose
+from studygen.fields import Exercise, InlineMarkdown, Markdown, Model, Slug, Text
+from studygen.keys import LessonProblem, Path_
+from studygen.kinds.base import Kind
+from studygen.wording import did_you_mean, quoted
+from studygen.worked import WorkedBody
+
+NO_OPTION = "none"
+"""The `answer` of a choice item that none of the options fits."""
+
+
+class Option(Model):
+    """One answer a student can tick in a choice exercise."""
+
+    id: Slug
+    """Short id that items use as their `answer`, e.g. `adequate`."""
+    label: Text
+    """What the tick box says, e.g. `Adequate`."""
+
+
+class ChoiceItem(Model):
+    """One scenario or statement the student classifies."""
+
+    prompt: Markdown
+    """The scenario or statement."""
+    answer: Slug
+    """The `id` of the correct option, or `none` when no option applies (a trick item)."""
+    verdict: InlineMarkdown | None = None
+    """How the key states the answer, e.g. `Adequate (probably).`; by default the option's label."""
+    reason: InlineMarkdown | None = None
+    """Why: printed in the key after the verdict."""
+
+
+class Choice(Exercise):
+    """A classification exercise: each item gets one of a few options, and a reason."""
+
+    kind: Literal["choice"]
+    """Says what kind of exercise this is."""
+    options: list[Option] = Field(min_length=2, max_length=8)
+    """The options every item offers, as tick boxes."""
+    items: list[ChoiceItem] = Field(min_length=1, max_length=100)
+    """The items to classify, numbered in this order."""
+    reason_lines: int = Field(default=2, ge=0, le=10)
+    """Ruled lines left under each item for the student's reason (0 for none)."""
+
+
+@dataclass(frozen=True)
+class TickBox:
+    """One option as printed beside an item: its label, and whether the key ticks it."""
+
+    label: str
+    ticked: bool
+
+
+@dataclass(frozen=True)
+class WorkedChoiceItem:
+    """One item ready to print: its prompt, its tick boxes, and the key's verdict and reason."""
+
+    prompt: str
+    """Markdown."""
+    boxes: tuple[TickBox, ...]
+    """Every option in the exercise's order; on the worksheet none is ticked."""
+    verdict: str
+    """One-paragraph markdown stating the answer: the item's own `verdict`, or its option's label."""
+    reason: str | None
+    """One-paragraph markdown."""
+
+
+@dataclass(frozen=True)
+class WorkedChoice(WorkedBody):
+    """A choice exercise with every item's answer decided."""
+
+    items: tuple[WorkedChoiceItem, ...]
+    reason_lines: int
+    """Ruled lines under each item on the worksheet, for the student's reason."""
+
+
+def work_choice(choice: Choice, path: Path_, problems: list[LessonProblem]) -> WorkedChoice | None:
+    """Check a choice exercise and decide each item's ticks and verdict."""
+    found = len(problems)
+    _check_choice(choice, path, problems)
+    if len(problems) > found:
+        return None
+    labels = {option.id: option.label for option in choice.options}
+    items = tuple(
+        WorkedChoiceItem(
+            prompt=item.prompt,
+            boxes=tuple(TickBox(option.label, option.id == item.answer) for option in choice.options),
+            # An option's label is plain text: escaped, it prints as typed where a verdict is markdown.
+            verdict=item.verdict or prose.literal(labels[item.answer]) + ".",
+            reason=item.reason,
+        )
+        for item in choice.items
+    )
+    return WorkedChoice(items, choice.reason_lines)
+
+
+def _check_choice(choice: Choice, path: Path_, problems: list[LessonProblem]) -> None:
+    """Check that option ids are unique and every item's answer names one of them."""
+    ids: list[str] = []
+    for number, option in enumerate(choice.options):
+        where = (*path, "options", number, "id")
+        if option.id == NO_OPTION:
+            problems.append(LessonProblem(where, f"'{NO_OPTION}' is reserved for items no option fits"))
+        elif option.id in ids:
+            problems.append(LessonProblem(where, f"duplicate option id {quoted(option.id)}"))
+        ids.append(option.id)
+    allowed = list(dict.fromkeys([*ids, NO_OPTION]))
+    for number, item in enumerate(choice.items):
+        if item.answer == NO_OPTION and item.verdict is None:
+            problems.append(
+                LessonProblem(
+                    (*path, "items", number, "answer"),
+                    "an item no option fits needs a `verdict` saying what it is, e.g. `verdict: Neither.`",
+                )
+            )
+        elif item.answer not in allowed:
+            problems.append(
+                LessonProblem(
+                    (*path, "items", number, "answer"),
+                    f"{quoted(item.answer)} is not an option id: use one of {', '.join(allowed)}"
+                    + did_you_mean(item.answer, allowed),
+                )
+            )
+
+
+KIND = Kind(
+    "choice",
+    Choice,
+    work_choice,
+    "kinds/choice.html",
+    (("`options[]` of a choice exercise", Option), ("`items[]` of a choice exercise", ChoiceItem)),
+)
+"""The choice exercise's entry in the kinds registry."""

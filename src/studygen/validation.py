@@ -1,0 +1,169 @@
+"""Translate the lesson model's validation errors into problems a teacher can fix, at their lines."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from studygen.errors import Problem
+from studygen.keys import Path_
+from studygen.kinds import EXERCISE_KINDS, KINDS
+from studygen.model import Lesson
+from studygen.source import Source
+from studygen.wording import closest, did_you_mean, quoted
+
+
+def problems_in(error: ValidationError, source: Source) -> list[Problem]:
+    """Translate pydantic's errors into located problems in a teacher's words, one per place."""
+    details = [(d, _data_path(tuple(d["loc"]), source.data)) for d in error.errors(include_url=False)]
+    # A misspelt required key shows up twice: as unknown (`titel`) and as missing (`title`). The
+    # unknown key's did-you-mean already says it all, so the missing one is dropped.
+    misspelt = {
+        (*path[:-1], suggestion)
+        for detail, path in details
+        if detail["type"] == "extra_forbidden"
+        and (suggestion := closest(str(path[-1]), _allowed_keys(tuple(detail["loc"])))) is not None
+    }
+    problems: dict[tuple[Path_, str], Problem] = {}
+    for detail, path in details:
+        if detail["type"] == "missing" and path in misspelt:
+            continue
+        problem = _problem(detail, path, source)
+        problems.setdefault((path, problem.message), problem)
+    return list(problems.values())
+
+
+def _problem(detail: Any, path: Path_, source: Source) -> Problem:
+    """Word one pydantic error for a teacher and place it at the key or value it concerns."""
+    kind = detail["type"]
+    raw = tuple(detail["loc"])
+    where = source.where
+    value = _value_at(source.data, path)
+    if kind == "missing":
+        return where.problem(path, f"missing required key {quoted(str(path[-1]))}", at_key=True)
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(raw)
+        hint = did_you_mean(str(path[-1]), allowed) or f"; allowed here: {', '.join(allowed)}"
+        return where.problem(path, f"unknown key {quoted(str(path[-1]))}{hint}", at_key=True)
+    if kind == "union_tag_not_found":
+        return where.problem(path, f"missing required key 'kind': one of {', '.join(EXERCISE_KINDS)}")
+    if kind == "union_tag_invalid":
+        tag = str(detail["ctx"]["tag"])
+        return where.problem(
+            (*path, "kind"),
+            f"unknown kind {quoted(tag)}; use one of {', '.join(EXERCISE_KINDS)}"
+            + did_you_mean(tag, EXERCISE_KINDS),
+        )
+    message = _MESSAGES.get(kind)
+    if message is not None:
+        return where.problem(path, message.format(got=_describe(value), **detail.get("ctx", {})))
+    if kind == "value_error":
+        return where.problem(path, str(detail["ctx"]["error"]), at_key="[key]" in raw)
+    return where.problem(path, str(detail["msg"]).lower().rstrip("."))
+
+
+_MESSAGES = {
+    "string_type": "expected text, got {got}",
+    "int_type": "expected a whole number, got {got}",
+    "int_parsing": "expected a whole number, got {got}",
+    "int_from_float": "expected a whole number, got {got}",
+    "decimal_type": "expected a number, got {got}",
+    "decimal_parsing": "expected a number such as 0.05 or 1000, got {got}",
+    "finite_number": "expected a finite number, got {got}",
+    "list_type": "expected a list (lines starting with `- `), got {got}",
+    "dict_type": "expected keys and values (`key: value` lines), got {got}",
+    "model_type": "expected keys and values (`key: value` lines), got {got}",
+    "model_attributes_type": "expected keys and values (`key: value` lines), got {got}",
+    "literal_error": "expected {expected}, got {got}",
+    "too_short": "needs at least {min_length} item(s), got {actual_length}",
+    "too_long": "allows at most {max_length} item(s), got {actual_length}",
+    "string_too_long": "is too long: at most {max_length} characters fit",
+    "greater_than_equal": "must be at least {ge}, got {got}",
+    "less_than_equal": "must be at most {le}, got {got}",
+}
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:
+    """Drop the parts of pydantic's error location that are not keys in the file (tags, key markers)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if part == "[key]":  # pydantic's marker for "the key itself": the path already names it
+            continue
+        if isinstance(node, list) and isinstance(part, int):
+            path.append(part)
+            node = node[part] if part < len(node) else None
+        elif isinstance(node, dict) and isinstance(part, str) and (part in node or not _is_tag(part)):
+            path.append(part)
+            node = node.get(part)
+        elif isinstance(part, str) and _is_tag(part):
+            continue
+        else:
+            path.append(part)
+            node = None
+    return tuple(path)
+
+
+def _is_tag(part: str) -> bool:
+    """Tell whether a location part is a discriminated union's tag rather than a key."""
+    return part in EXERCISE_KINDS
+
+
+def _value_at(data: Any, path: Path_) -> object:
+    """Return what the file holds at a path, or _MISSING if nothing is there."""
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str) and part in data:  # noqa: SIM114 - separate so mypy narrows each index
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return _MISSING
+    return data
+
+
+_MISSING = object()
+
+
+def _describe(value: object) -> str:
+    """Describe what a teacher wrote, for a `got ...` message."""
+    if value is _MISSING or value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "keys and values"
+    text = str(value)
+    return quoted(text)
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """List the keys the lesson format allows where an unknown key was found."""
+    models: list[type[BaseModel]] = [Lesson]
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if _is_tag(part):
+            models = [KINDS[part].model]
+            continue
+        models = [
+            found
+            for model in models
+            if part in model.model_fields
+            for found in _models_in(model.model_fields[part].annotation)
+        ]
+    return sorted({name for model in models for name in model.model_fields})
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Find the models inside a type such as `list[Question] | None` or an annotated union."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    if origin in (list, dict, typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+    return []
