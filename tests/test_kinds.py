@@ -57,3 +57,54 @@ def test_working_out_a_lesson_loads_neither_yaml_nor_click() -> None:
     )
     process = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert json.loads(process.stdout) == []
+
+
+# --- one small lesson per kind: both renderings, answers only in the key, golden HTML -------------
+#
+# Each kind has tests/kinds/<kind>.yaml, a short lesson using it, and tests/kinds/<kind>.answers, one
+# answer text per line that the key must print and the worksheet must not. Golden HTML lives in
+# tests/kinds/golden/; after a deliberate change to the look, regenerate it with
+#     pytest tests/test_kinds.py --force-regen
+# and review the diff before committing.
+
+SAMPLES = Path(__file__).parent / "kinds"
+
+
+def body_html(lesson: Path, document: str) -> str:
+    """Render one document of a lesson to HTML and return its body: the part a kind's template shapes."""
+    from studygen.documents import DOCUMENTS, PAPERS
+    from studygen.render import environment, render_document
+
+    html = render_document(environment(None), load_lesson(lesson), DOCUMENTS[document], paper=PAPERS["a4"])
+    return html[html.index("<body") : html.index("</body>") + len("</body>")] + "\n"
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+@pytest.mark.parametrize("document", ["worksheet", "answer-key"])
+def test_each_kind_renders_as_its_golden_html(name: str, document: str, file_regression: typing.Any) -> None:
+    file_regression.check(
+        body_html(SAMPLES / f"{name}.yaml", document),
+        extension=".html",
+        fullpath=SAMPLES / "golden" / f"{name}-{document}.html",
+    )
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+def test_each_kind_prints_its_answers_in_the_key_and_nowhere_on_the_worksheet(
+    name: str, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from studygen.build import build
+
+    answers = (SAMPLES / f"{name}.answers").read_text(encoding="utf-8").splitlines()
+    assert answers, f"tests/kinds/{name}.answers lists no answers"
+    [result] = list(build([SAMPLES / f"{name}.yaml"], out=tmp_path, templates=None))
+    assert result.error is None, result.error.format_message()
+    text = {
+        written.path.stem: " ".join(" ".join(p.extract_text() for p in PdfReader(written.path).pages).split())
+        for written in result.written
+    }
+    for answer in answers:
+        assert answer in text["answer-key"], f"the key lacks {answer!r}"
+        assert answer not in text["worksheet"], f"the worksheet gives away {answer!r}"
