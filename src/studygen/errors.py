@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import click
 
@@ -19,7 +20,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{shown(self.file)}:{self.line}:{self.column}"
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
@@ -38,15 +39,43 @@ class LessonError(StudygenError):
         if count == 1:
             super().__init__(lines[0])
         else:
-            super().__init__(f"{heading} in {self.problems[0].file}:\n" + "\n".join(lines))
+            super().__init__(f"{heading} in {shown(self.problems[0].file)}:\n" + "\n".join(lines))
 
 
 class BuildError(StudygenError):
     """Raised when a valid lesson cannot be turned into documents (rendering, writing, templates)."""
 
 
+def shown(name: str | PurePath) -> str:
+    """Write a file name for a message with every invisible or line-breaking character escaped.
+
+    A contributed file named `a\nError: …` must not forge a line in a CI log, and a bidi override
+    must not make a name read backwards, so such characters print as `\\n` or `\\u202e`.
+    """
+    text = str(name)
+    if not any(_hidden(character) for character in text):
+        return text
+    return "".join(_escaped(character) if _hidden(character) else character for character in text)
+
+
+def hidden_characters(name: str | PurePath) -> list[str]:
+    """List, escaped and each once, the invisible or line-breaking characters in a file name."""
+    return list(dict.fromkeys(_escaped(c) for c in str(name) if _hidden(c)))
+
+
+def _hidden(character: str) -> bool:
+    """Tell whether a character is a control, format (bidi, zero-width), separator or undecodable byte."""
+    return unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+def _escaped(character: str) -> str:
+    """Write one character as Python writes it in a string literal: `\\n`, `\\t`, `\\x07`, `\\u202e`."""
+    return repr(character)[1:-1] if character.isascii() else f"\\u{ord(character):04x}"
+
+
 def quoted(text: str, limit: int = 60) -> str:
     """Quote what a user wrote for a message, shortened so a hostile 200 KB value stays one line."""
+    text = shown(text)
     return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 1]}…'"
 
 
