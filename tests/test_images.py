@@ -80,7 +80,8 @@ def test_a_broken_or_oversized_image_fails_the_check(tmp_path: Path, name: str) 
     code, output = check(tmp_path, f"![a]({name})")
     assert code == 1
     [line] = output.splitlines()
-    assert line.startswith(f"Error: {tmp_path / 'lesson.yaml'}:2:14: intro: image '{name}' is refused: "), line
+    where = f"Error: {tmp_path / 'lesson.yaml'}:2:14: intro:"
+    assert line.startswith(f"{where} image '{name}' is refused: "), line
     assert reason in line
 
 
