@@ -142,7 +142,7 @@ except SystemExit as exit:
     code = exit.code
 else:
     code = 0
-heavy = ("weasyprint", "jinja2", "markdown_it")
+heavy = ("weasyprint", "jinja2", "markdown_it", "PIL")
 print(json.dumps({"code": code, "loaded": sorted(m for m in heavy if m in sys.modules)}))
 """
 """Import a module (or `-` for none), run the real entry point, then report which heavy modules are loaded."""
@@ -159,7 +159,7 @@ print(json.dumps({"code": code, "loaded": sorted(m for m in heavy if m in sys.mo
         # Controls: the probe sees these modules when the renderers are imported, so it can fail.
         ("studygen.render", ["--help"], ["jinja2"]),
         ("markdown_it", ["--help"], ["markdown_it"]),
-        ("studygen.pdf", ["--help"], ["weasyprint"]),
+        ("studygen.pdf", ["--help"], ["PIL", "weasyprint"]),
     ],
     ids=[
         "help",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 import subprocess
@@ -190,6 +191,58 @@ def _million_digits(tmp_path: Path) -> Path:
     return _lesson(tmp_path, "rows-value-million-digits.yaml", text.encode())
 
 
+def _jpeg() -> bytes:
+    """A small valid JPEG."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _bomb_jpeg() -> bytes:
+    """The attack as found: a few hundred bytes of JPEG whose frame header claims 13000 x 13000 pixels."""
+    data = bytearray(_jpeg())
+    frame = data.find(b"\xff\xc0")
+    data[frame + 5 : frame + 9] = (13000).to_bytes(2, "big") * 2
+    return bytes(data)
+
+
+def _bomb_png() -> bytes:
+    """A few KB of 1-bit PNG that decodes to 196 million pixels."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (14000, 14000)).save(out, "PNG")
+    return out.getvalue()
+
+
+SVG_OUTSIDE = {
+    "use": "<use href='http://127.0.0.1:9/use.svg#a'/>",
+    "pattern": "<pattern id='p' xlink:href='http://127.0.0.1:9/pattern.svg#p'/>",
+    "style-import": "<style>@import url(http://127.0.0.1:9/import.css);</style>",
+    "fe-image": "<filter id='f'><feImage href='http://127.0.0.1:9/f.png'/></filter>",
+}
+
+
+def _with_image(case: str, image: str, data: bytes) -> Callable[[Path], Path]:
+    """Make a case whose lesson shows one image file written beside it."""
+
+    def make(tmp_path: Path) -> Path:
+        lesson = _lesson(tmp_path, case, f"title: Hostile\nintro: '![x]({image})'\n".encode())
+        (lesson.parent / image).write_bytes(data)
+        return lesson
+
+    return make
+
+
+def _svg(body: str) -> bytes:
+    return (
+        "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink' "
+        f"width='9' height='9'>\n{body}\n</svg>"
+    ).encode()
+
+
 def _fifo(tmp_path: Path) -> Path:
     folder = tmp_path / "lessons"
     folder.mkdir()
@@ -200,7 +253,10 @@ def _fifo(tmp_path: Path) -> Path:
 GENERATED = [
     Case(
         "yaml-3mb-file.yaml",
-        (f":1:1: the file is {BIG_FILE_BYTES:,} bytes; lessons are limited to 2,097,152",),
+        (
+            f":1:1: the file is {BIG_FILE_BYTES:,} bytes; lessons are limited to 2,097,152",
+            "allow more with --max-lesson-kb",
+        ),
         _three_megabytes,
     ),
     # The lesson itself is level 1, so the 30th `{` (column 8 + 29 * 4) is one level too deep.
@@ -241,6 +297,32 @@ GENERATED = [
         _million_digits,
     ),
     Case("special-fifo.yaml", ("special-fifo.yaml:1:1: not a regular file",), _fifo),
+    Case(
+        "image-jpeg-bomb.yaml",
+        (":2:14: intro: image 'bomb.jpg' is refused: it is 13,000 x 13,000 pixels",),
+        _with_image("image-jpeg-bomb.yaml", "bomb.jpg", _bomb_jpeg()),
+    ),
+    Case(
+        "image-jpeg-truncated.yaml",
+        (":2:14: intro: image 'cut.jpg' is refused: the image is damaged",),
+        _with_image("image-jpeg-truncated.yaml", "cut.jpg", _jpeg()[:300]),
+    ),
+    Case(
+        "image-png-bomb.yaml",
+        (":2:14: intro: image 'bomb.png' is refused: its header claims hundreds of millions of pixels",),
+        _with_image("image-png-bomb.yaml", "bomb.png", _bomb_png()),
+    ),
+    *(
+        Case(
+            f"image-svg-outside-{kind}.yaml",
+            (
+                f":2:14: intro: image '{kind}.svg' is refused: line 2 of the SVG ",
+                "outside the lesson's folder",
+            ),
+            _with_image(f"image-svg-outside-{kind}.yaml", f"{kind}.svg", _svg(body)),
+        )
+        for kind, body in SVG_OUTSIDE.items()
+    ),
 ]
 
 CASES = _committed() + GENERATED

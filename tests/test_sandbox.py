@@ -360,7 +360,8 @@ SVG_LESSONS = {
     "svg-remote-import": "![d](remote-import.svg)",
     "svg-xxe": "![d](xxe.svg)",
 }
-"""Lessons the load-time check accepts (their image is a file in the folder) but whose SVG reaches out."""
+"""Lessons whose image is a file in the folder, but whose SVG reaches out: the load-time check reads the SVG
+and refuses them; the render sandbox, tested directly below, would refuse what they reach for too."""
 
 REFUSED_WHEN_RENDERED = ("svg-remote-image", "data-png-disguised-svg")
 """Lessons whose image pulls in the network and the canary: the fetcher must refuse each; the build fails."""
@@ -624,10 +625,54 @@ def test_refused_lessons_write_nothing(sandbox: Sandbox) -> None:
             assert outputs(sandbox.root / out / lesson.name) == [], (out, lesson.name)
 
 
-def test_check_accepts_the_lessons_whose_images_are_files_in_their_folder(sandbox: Sandbox) -> None:
+def test_check_accepts_the_lessons_whose_images_are_plain_files_in_their_folder(sandbox: Sandbox) -> None:
     stdout = sandbox.runs["check folder"].stdout
-    for name in (*SVG_LESSONS, "data-png-disguised-svg", "svg-ok", "raw-html"):
+    for name in ("svg-ok", "raw-html"):
         assert f"{sandbox.file(name)}: ok" in stdout.splitlines()
+
+
+@pytest.mark.parametrize("run", ["check folder", "build folder pdf", "build folder html"])
+def test_check_reads_each_svg_and_inline_image_and_refuses_what_reaches_out(
+    sandbox: Sandbox, run: str
+) -> None:
+    """An SVG reaching outside, or an inline "PNG" that is an SVG, is refused at its line before rendering."""
+    result = sandbox.runs[run]
+    for name in (*SVG_LESSONS, "data-png-disguised-svg"):
+        file = sandbox.file(name)
+        line = error_line(result, file)
+        assert re.match(rf"Error: {re.escape(str(file))}:\d+:\d+: intro: image '.*' is refused: ", line), line
+        expected = "is not a PNG or JPEG image" if name.startswith("data") else " of the SVG "
+        assert expected in line or "<!DOCTYPE>" in line, line
+        assert f"{file}: ok" not in result.stdout and f"{file} ->" not in result.stdout
+
+
+@pytest.fixture(scope="module")
+def rendered(sandbox: Sandbox, server: Server) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Render each hostile image straight through the sandboxed renderer, skipping the load-time check.
+
+    The fetcher is the second line of defence: what an SVG reaches for must be refused there too.
+    Each entry is the build error's message and what the server heard meanwhile.
+    """
+    from studygen.errors import BuildError
+    from studygen.pdf import Renderer
+
+    renderer = Renderer()
+    sources = {
+        "svg-remote-image": "remote-image.svg",
+        "svg-remote-import": "remote-import.svg",
+        "svg-xxe": "xxe.svg",
+        "data-png-disguised-svg": disguised_png(server, sandbox.canary),
+    }
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for name, source in sources.items():
+        before = len(server.hits)
+        try:
+            renderer.render(f"<p>x</p><img src='{source}'>", folder=sandbox.lesson_folder, allowed=[])
+        except BuildError as error:
+            found[name] = (error.format_message(), tuple(server.hits[before:]))
+        else:
+            found[name] = ("rendered", tuple(server.hits[before:]))
+    return found
 
 
 def error_line(run: Run, file: Path) -> str:
@@ -637,30 +682,31 @@ def error_line(run: Run, file: Path) -> str:
 
 
 @pytest.mark.parametrize("name", REFUSED_WHEN_RENDERED)
-def test_an_image_reaching_outside_is_refused_by_the_fetcher(sandbox: Sandbox, name: str) -> None:
-    """What the image pulls in reaches the fetcher, which refuses it; the build says so and writes nothing."""
-    run = sandbox.runs["build folder pdf"]
-    file = sandbox.file(name)
-    line = error_line(run, file)
-    assert re.match(rf"Error: {re.escape(str(file))}: worksheet(\.pdf)?: .*ValueError: refused ", line), line
-    assert f"{file} ->" not in run.stdout
-    assert outputs(sandbox.root / "out-pdf" / name) == []
+def test_an_image_reaching_outside_is_refused_by_the_fetcher(
+    rendered: dict[str, tuple[str, tuple[str, ...]]], name: str
+) -> None:
+    """What the image pulls in reaches the fetcher, which refuses it; the render fails saying so."""
+    message, hits = rendered[name]
+    assert hits == ()
+    assert re.search(r"a file it uses was refused or is broken: .*refused ", message), message
 
 
 @pytest.mark.parametrize("name", BROKEN_SVG)
-def test_an_svg_that_cannot_load_fails_the_pdf_build(sandbox: Sandbox, name: str) -> None:
-    run = sandbox.runs["build folder pdf"]
-    file = sandbox.file(name)
-    line = error_line(run, file)
-    assert re.match(rf"Error: {re.escape(str(file))}: worksheet(\.pdf)?: .*Failed to load image", line), line
-    assert outputs(sandbox.root / "out-pdf" / name) == []
+def test_an_svg_that_cannot_load_fails_the_render_with_its_cause(
+    rendered: dict[str, tuple[str, tuple[str, ...]]], name: str
+) -> None:
+    message, hits = rendered[name]
+    assert hits == ()
+    assert re.search(r"Failed to load image at '[^']*': \S", message), message
 
 
-def test_the_svg_image_refusals_name_what_was_refused(sandbox: Sandbox) -> None:
+def test_the_svg_image_refusals_name_what_was_refused(
+    rendered: dict[str, tuple[str, tuple[str, ...]]],
+) -> None:
     """Each outside reference in remote-image.svg reached the fetcher and was refused there."""
-    line = error_line(sandbox.runs["build folder pdf"], sandbox.file("svg-remote-image"))
+    message, _ = rendered["svg-remote-image"]
     for refused in ("/svg/from-svg.png", "/svg/protocol-relative.png", "/svg/nested-data.png", "escape.png"):
-        assert refused in line
+        assert refused in message
 
 
 def test_an_svg_may_show_an_image_from_its_own_folder(sandbox: Sandbox) -> None:

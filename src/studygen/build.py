@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studygen.documents import DOCUMENTS, PAPERS, Document
-from studygen.errors import BuildError, StudygenError
+from studygen.errors import BuildError, StudygenError, shown
 from studygen.lesson import LoadedLesson, find_lessons, load_lesson
 from studygen.outputs import remove_leftovers, write_atomically
 from studygen.source import MAX_FILE_BYTES
@@ -92,7 +92,7 @@ def build(
             result = LessonResult(file)
             job = Job(file, documents, paper, format, templates, max_bytes)
             try:
-                rendered: RenderedLesson = worker.run(job, name=str(file))
+                rendered: RenderedLesson = worker.run(job, name=shown(file))
                 _write(out / rendered.slug, rendered, result, f".{format}")
             except StudygenError as error:
                 result.error = error
@@ -115,7 +115,7 @@ def render_lesson(job: Job) -> RenderedLesson:
         try:
             files.append(_render_document(loaded, document, job, env))
         except StudygenError as error:
-            raise BuildError(f"{loaded.file}: {name}: {error.format_message()}") from None
+            raise BuildError(f"{shown(loaded.file)}: {name}: {error.format_message()}") from None
     return RenderedLesson(loaded.slug, tuple(files), tuple(skipped))
 
 
@@ -161,5 +161,7 @@ def _write(folder: Path, rendered: RenderedLesson, result: LessonResult, suffix:
             # A handout for a part the lesson no longer has would be published as if it were current.
             (folder / f"{name}{suffix}").unlink(missing_ok=True)
     except OSError as error:
-        raise BuildError(f"{result.file}: cannot write into {folder}: {error.strerror or error}") from None
+        raise BuildError(
+            f"{shown(result.file)}: cannot write into {shown(folder)}: {error.strerror or error}"
+        ) from None
     result.skipped.extend(rendered.skipped)

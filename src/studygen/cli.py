@@ -13,7 +13,7 @@ import click
 
 from studygen import __version__
 from studygen.documents import DOCUMENTS, FORMATS, PAPERS
-from studygen.errors import InternalError, StudygenError
+from studygen.errors import InternalError, StudygenError, hidden_characters, shown
 from studygen.source import MAX_FILE_BYTES
 from studygen.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
@@ -69,6 +69,17 @@ def _report_failure(error: StudygenError, debug: bool) -> None:
     if debug and isinstance(error, InternalError):
         click.echo(error.details, err=True, nl=False)
     click.echo(f"Error: {error.format_message()}", err=True)
+
+
+def _warn_if_hidden(file: Path) -> None:
+    """Warn about a lesson file whose name holds invisible or line-breaking characters."""
+    found = hidden_characters(file.name)
+    if found:
+        click.echo(
+            f"Warning: {shown(file)}: the file name contains {', '.join(found)}, which do not show "
+            "(or break lines) in file lists and logs: rename it",
+            err=True,
+        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -143,6 +154,7 @@ def build(
             max_bytes=max_lesson_kb * 1024,
         )
         for result in results:
+            _warn_if_hidden(result.file)
             if result.error is not None:
                 failed += 1
                 _report_failure(result.error, debug)
@@ -152,7 +164,7 @@ def build(
                 for w in result.written
             )
             folder = result.written[0].path.parent if result.written else out
-            line = f"{result.file} -> {folder}/: {files or 'nothing to build'}"
+            line = f"{shown(result.file)} -> {shown(folder)}/: {shown(files) or 'nothing to build'}"
             if result.skipped:
                 line += f" (no content for {', '.join(result.skipped)})"
             click.echo(line)
@@ -169,8 +181,9 @@ def check(paths: tuple[Path, ...], max_lesson_kb: int, debug: bool) -> None:
     failed = 0
     with _reporting(debug):
         for file, error in check_lessons(paths or (DEFAULT_CONTENT,), max_bytes=max_lesson_kb * 1024):
+            _warn_if_hidden(file)
             if error is None:
-                click.echo(f"{file}: ok")
+                click.echo(f"{shown(file)}: ok")
             else:
                 failed += 1
                 _report_failure(error, debug)

@@ -10,7 +10,9 @@ import click
 # Re-exported for messages that already import them from here; their home is the pure wording module.
 from studygen.wording import closest as closest
 from studygen.wording import did_you_mean as did_you_mean
+from studygen.wording import hidden_characters as hidden_characters
 from studygen.wording import quoted as quoted
+from studygen.wording import shown as shown
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{shown(self.file)}:{self.line}:{self.column}"
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
@@ -43,7 +45,7 @@ class LessonError(StudygenError):
         if count == 1:
             super().__init__(lines[0])
         else:
-            super().__init__(f"{heading} in {self.problems[0].file}:\n" + "\n".join(lines))
+            super().__init__(f"{heading} in {shown(self.problems[0].file)}:\n" + "\n".join(lines))
 
 
 class BuildError(StudygenError):

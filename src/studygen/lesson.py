@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from studygen.compute import work_out
-from studygen.errors import LessonError, StudygenError
+from studygen.errors import LessonError, StudygenError, shown
 from studygen.model import Lesson
 from studygen.resources import check_images
 from studygen.source import MAX_FILE_BYTES, read_source
@@ -47,14 +47,14 @@ def find_lessons(paths: Iterable[Path]) -> list[Path]:
         elif path.exists():  # a FIFO or device is refused when read, with its own message
             found.append(path)
         else:
-            raise StudygenError(f"{path}: no such file or folder")
+            raise StudygenError(f"{shown(path)}: no such file or folder")
     # The same file named twice (content/a.yaml and ./content/a.yaml) is one lesson.
     unique: list[Path] = []
     for path in found:
         if path.resolve() not in {known.resolve() for known in unique}:
             unique.append(path)
     if not unique:
-        names = ", ".join(str(p) for p in paths)
+        names = ", ".join(shown(p) for p in paths)
         raise StudygenError(f"no lesson files (*.yaml, *.yml) in {names}")
     _refuse_bad_slugs(unique)
     return unique
@@ -65,11 +65,11 @@ def _refuse_bad_slugs(files: list[Path]) -> None:
     seen: dict[str, Path] = {}
     for file in files:
         if file.stem.startswith(".") or not file.stem.strip():
-            raise StudygenError(f"{file}: a lesson's file name must not start with '.': rename it")
+            raise StudygenError(f"{shown(file)}: a lesson's file name must not start with '.': rename it")
         if file.stem in seen:
             raise StudygenError(
-                f"{seen[file.stem]} and {file} would both build into the output folder "
-                f"'{file.stem}': rename one of them"
+                f"{shown(seen[file.stem])} and {shown(file)} would both build into the output folder "
+                f"'{shown(file.stem)}': rename one of them"
             )
         seen[file.stem] = file
 

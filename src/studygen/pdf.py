@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import multiprocessing
+import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +18,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from studygen.errors import BuildError
+from studygen.errors import BuildError, shown
 from studygen.resources import MAX_DATA_URL_CHARS, MAX_IMAGE_BYTES
 
 # The sandbox enforces the same limits the lesson check states, as a second line of defence.
@@ -84,11 +87,13 @@ class Renderer:
 
     def __init__(self) -> None:
         self.fonts = FontConfiguration()
+        if multiprocessing.parent_process() is not None:  # a render worker, never the user's own process
+            quiet_unraisable_hook()
 
     def render(self, html: str, *, folder: Path, allowed: Sequence[Path]) -> RenderedPdf:
         """Render an HTML page whose relative links resolve in folder; fail on any refused resource."""
         fetcher = SandboxedFetcher([folder, *allowed])
-        with _collect_errors() as errors:
+        with _collect_errors() as errors, _pillow_warnings_as_errors(errors):
             document = HTML(
                 string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher
             ).render(font_config=self.fonts)
@@ -99,7 +104,9 @@ class Renderer:
         # Refusals WeasyPrint only warned about (a font inside an SVG) still fail the build.
         errors += [refusal for refusal in fetcher.refused if not any(refusal in error for error in errors)]
         if errors:
-            raise BuildError("a file it uses was refused or is broken: " + "; ".join(dict.fromkeys(errors)))
+            raise BuildError(
+                shown("a file it uses was refused or is broken: " + "; ".join(dict.fromkeys(errors)))
+            )
         return RenderedPdf(data, len(document.pages))
 
 
@@ -161,6 +168,10 @@ def _collect_errors() -> Iterator[list[str]]:
 
     class Collector(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
+            if isinstance(record.args, tuple):
+                record.args = tuple(
+                    _with_cause(a) if isinstance(a, BaseException) else a for a in record.args
+                )
             messages.append(record.getMessage())
 
     logger = logging.getLogger("weasyprint")
@@ -170,3 +181,36 @@ def _collect_errors() -> Iterator[list[str]]:
         yield messages
     finally:
         logger.removeHandler(handler)
+
+
+def _with_cause(error: BaseException) -> str:
+    """Describe an error by what caused it: WeasyPrint's image errors carry no text of their own."""
+    parts: list[str] = []
+    current: BaseException | None = error
+    while current is not None and len(parts) < 5:
+        text = str(current).strip()
+        if text:
+            parts.append(text if isinstance(current, ValueError) else f"{type(current).__name__}: {text}")
+        current = current.__cause__ or current.__context__
+    return ": ".join(dict.fromkeys(parts)) or type(error).__name__
+
+
+@contextmanager
+def _pillow_warnings_as_errors(errors: list[str]) -> Iterator[None]:
+    """Keep library warnings off the terminal; a decompression bomb fails the build instead."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        if warning.category.__name__ == "DecompressionBombWarning":
+            errors.append(f"an image is too large to decode safely ({warning.message})")
+
+
+def quiet_unraisable_hook() -> None:
+    """Make the worker drop exceptions Python can only ignore (a MemoryError while collecting garbage).
+
+    Python prints those as `Exception ignored in ...` straight onto stderr, glued to studygen's own
+    error line; the worker's reply (or the parent's memory message) already says what went wrong.
+    Call it once at the start of the render worker.
+    """
+    sys.unraisablehook = lambda unraisable: None

@@ -111,7 +111,11 @@ def _read_text(file: Path, max_bytes: int) -> str:
             raise _refused(file, "not a regular file")
         size = file.stat().st_size
         if size > max_bytes:
-            raise _refused(file, f"the file is {size:,} bytes; lessons are limited to {max_bytes:,}")
+            raise _refused(
+                file,
+                f"the file is {size:,} bytes; lessons are limited to {max_bytes:,} "
+                f"({max_bytes // 1024:,} KiB): split it, or allow more with --max-lesson-kb",
+            )
         raw = file.read_bytes()[: max_bytes + 1]
     except OSError as error:
         raise _refused(file, f"cannot read the file: {error.strerror}") from None

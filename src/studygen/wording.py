@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
+import unicodedata
+from pathlib import PurePath
+
+
+def shown(name: str | PurePath) -> str:
+    """Write a file name for a message with every invisible or line-breaking character escaped.
+
+    A contributed file named `a\nError: …` must not forge a line in a CI log, and a bidi override
+    must not make a name read backwards, so such characters print as `\\n` or `\\u202e`.
+    """
+    text = str(name)
+    if not any(_hidden(character) for character in text):
+        return text
+    return "".join(_escaped(character) if _hidden(character) else character for character in text)
+
+
+def hidden_characters(name: str | PurePath) -> list[str]:
+    """List, escaped and each once, the invisible or line-breaking characters in a file name."""
+    return list(dict.fromkeys(_escaped(c) for c in str(name) if _hidden(c)))
+
+
+def _hidden(character: str) -> bool:
+    """Tell whether a character is a control, format (bidi, zero-width), separator or undecodable byte."""
+    return unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+def _escaped(character: str) -> str:
+    """Write one character as Python writes it in a string literal: `\\n`, `\\t`, `\\x07`, `\\u202e`."""
+    return repr(character)[1:-1] if character.isascii() else f"\\u{ord(character):04x}"
+
 
 def quoted(text: str, limit: int = 60) -> str:
     """Quote what a user wrote for a message, shortened so a hostile 200 KB value stays one line."""
+    text = shown(text)
     return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 1]}…'"
 
 
