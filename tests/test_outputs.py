@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,24 @@ def test_a_failed_rename_says_which_documents_were_replaced(
     assert sorted(p.name for p in folder.iterdir()) == sorted(OLD)  # no temporary file left
     assert (folder / "worksheet.pdf").read_bytes() == NEW["worksheet.pdf"]
     assert (folder / "answer-key.pdf").read_bytes() == OLD["answer-key.pdf"]
+
+
+def test_ctrl_c_during_the_renames_waits_until_the_whole_set_is_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = old_set(tmp_path / "lesson")
+    real_replace = os.replace
+
+    def replacing(source: str, target: str, **kwargs: int) -> None:
+        if target == "worksheet.pdf":
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C right after the first rename
+        real_replace(source, target, **kwargs)
+
+    monkeypatch.setattr(studygen.outputs.os, "replace", replacing)
+    with pytest.raises(KeyboardInterrupt):
+        publish(folder, NEW)
+    assert {name: (folder / name).read_bytes() for name in NEW} == NEW
+    assert sorted(p.name for p in folder.iterdir()) == sorted(OLD)
 
 
 def test_a_whole_set_is_published_and_stale_documents_go_last(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Publish a lesson's documents as one set: the old set or the new one, never a mix, never through a link."""
+"""Publish a lesson's documents as one set (all replaced, or none), and never through a link."""
 
 from __future__ import annotations
 
@@ -28,18 +28,26 @@ def publish(folder: Path, documents: Mapping[str, bytes], *, remove: Sequence[st
     The folder's parent may be a link (the user chose it); the folder itself and every file in it
     that studygen touches must not be one, so nothing is ever written or deleted through a link.
     """
-    try:
+    with _nothing_replaced_on_error():
         descriptor = _open_lesson_folder(folder)
-    except OSError as error:
-        raise OutputError(f"{_reason(error)}; {_UNTOUCHED}") from None
     try:
-        _refuse_links(descriptor, [*documents, *remove])
-        _remove_leftovers(descriptor)
-        temporaries = _write_temporaries(descriptor, documents)
+        with _nothing_replaced_on_error():
+            _refuse_links(descriptor, [*documents, *remove])
+            _remove_leftovers(descriptor)
+            temporaries = _write_temporaries(descriptor, documents)
         _rename_all(descriptor, temporaries)
         _remove_stale(descriptor, remove)
     finally:
         os.close(descriptor)
+
+
+@contextlib.contextmanager
+def _nothing_replaced_on_error() -> Iterator[None]:
+    """Report an operating-system error before any rename as one that left the old documents in place."""
+    try:
+        yield
+    except OSError as error:
+        raise OutputError(f"{_reason(error)}; {_UNTOUCHED}") from None
 
 
 def _open_lesson_folder(folder: Path) -> int:
@@ -111,21 +119,22 @@ def _write_temporaries(descriptor: int, documents: Mapping[str, bytes]) -> dict[
     try:
         for name, data in documents.items():
             temporary = f".{name}.{secrets.token_hex(4)}{_TEMPORARY_SUFFIX}"
-            temporaries[name] = temporary
             _write_synced(descriptor, temporary, data)
+            temporaries[name] = temporary  # only once it is ours: O_EXCL never opens someone else's
         os.fsync(descriptor)
-    except BaseException as error:
+    except BaseException:
         for temporary in temporaries.values():
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=descriptor)
-        if isinstance(error, OSError):
-            raise OutputError(f"{_reason(error)}; {_UNTOUCHED}") from None
         raise
     return temporaries
 
 
 def _write_synced(descriptor: int, name: str, data: bytes) -> None:
-    """Create name afresh (never opening an existing file or link), write data and sync it to disk."""
+    """Create name afresh (never opening an existing file or link), write data and sync it to disk.
+
+    If the write fails, the half-written file is removed.
+    """
     handle = os.open(name, _TEMPORARY_FLAGS, 0o600, dir_fd=descriptor)
     try:
         view = memoryview(data)
@@ -133,6 +142,10 @@ def _write_synced(descriptor: int, name: str, data: bytes) -> None:
             view = view[os.write(handle, view) :]
         os.fchmod(handle, 0o644)
         os.fsync(handle)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=descriptor)
+        raise
     finally:
         os.close(handle)
 
