@@ -8,6 +8,7 @@ import os
 import secrets
 import signal
 import stat
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -185,12 +186,26 @@ def _remove_stale(descriptor: int, names: Sequence[str]) -> None:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Delay Ctrl-C, SIGTERM and SIGHUP until the block ends, so they cannot split a set in two."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    """Hold back Ctrl-C, SIGTERM and SIGHUP until the block ends, so they cannot split a set in two.
+
+    Python runs signal handlers in the main thread only, whichever thread the signal reached, so
+    swapping the handlers there for a recorder (and replaying what it caught) holds them reliably.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # handlers can only be swapped in the main thread; a library caller takes its chances
+        return
+    caught: list[int] = []
+    previous = {number: signal.getsignal(number) for number in _HELD_SIGNALS}
+    held = [number for number, handler in previous.items() if handler is not None]  # None: not Python's
+    for number in held:
+        signal.signal(number, lambda received, _frame: caught.append(received))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        for number in held:
+            signal.signal(number, previous[number])
+        for received in dict.fromkeys(caught):
+            signal.raise_signal(received)  # now handled as if it arrived here: KeyboardInterrupt, exit...
 
 
 def _is_leftover(name: str) -> bool:
