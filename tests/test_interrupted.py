@@ -237,3 +237,39 @@ def test_a_failing_build_leaves_the_previous_outputs(builds: Builds, kind: str) 
     assert assert_whole_outputs(builds, f"after the {kind} build") == []
     assert {path.name: stamp(path) for path in builds.folder.iterdir()} == before
     assert stamp(lesson) == lesson_before
+
+
+LIMITED = """\
+import os, resource, signal, sys
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # so a write past the limit fails with EFBIG, like a full disk
+os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
+"""
+"""Run a command with no file allowed to grow past argv[1] bytes: the disk fills up mid-set."""
+
+
+def test_a_build_that_runs_out_of_space_replaces_no_document(builds: Builds) -> None:
+    restore_previous(builds)
+    for name in assert_whole_outputs(builds, "before the full-disk build"):
+        (builds.folder / name).unlink()
+    before = {path.name: stamp(path) for path in builds.folder.iterdir()}
+    # Room for the new worksheet (written first) but not for the answer key that follows it.
+    limit = (len(builds.new["worksheet.pdf"]) + len(builds.new["answer-key.pdf"])) // 2
+    assert len(builds.new["worksheet.pdf"]) < limit < len(builds.new["answer-key.pdf"])
+    result = subprocess.run(
+        [sys.executable, "-c", LIMITED, str(limit), *command(builds.lesson, builds.out)[1:]],
+        cwd=builds.root,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert assert_whole_outputs(builds, "after the full-disk build") == []  # no temporary file left
+    assert {path.name: stamp(path) for path in builds.folder.iterdir()} == before
+    assert pdf_bytes(builds.folder) == builds.previous
+    assert result.stderr == (
+        f"Error: {builds.lesson}: cannot write into {builds.folder}: File too large; nothing of this "
+        "lesson was replaced: its previous documents are as they were\n"
+    )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from studygen.documents import DOCUMENTS, PAPERS, Document
 from studygen.errors import BuildError, StudygenError, shown
 from studygen.lesson import LoadedLesson, find_lessons, load_lesson
-from studygen.outputs import remove_leftovers, write_atomically
+from studygen.outputs import OutputError, publish
 from studygen.source import MAX_FILE_BYTES
 from studygen.worker import Limits, Worker
 
@@ -150,18 +150,11 @@ def _renderer() -> Renderer:
 
 
 def _write(folder: Path, rendered: RenderedLesson, result: LessonResult, suffix: str) -> None:
-    """Write a lesson's documents, each atomically; remove those the lesson no longer has."""
+    """Publish a lesson's documents as one set; remove those the lesson no longer has."""
+    documents = {file.name: file.data for file in rendered.files}
     try:
-        remove_leftovers(folder)
-        for file in rendered.files:
-            path = folder / file.name
-            write_atomically(path, file.data)
-            result.written.append(Written(path, file.pages))
-        for name in rendered.skipped:
-            # A handout for a part the lesson no longer has would be published as if it were current.
-            (folder / f"{name}{suffix}").unlink(missing_ok=True)
-    except OSError as error:
-        raise BuildError(
-            f"{shown(result.file)}: cannot write into {shown(folder)}: {error.strerror or error}"
-        ) from None
+        publish(folder, documents, remove=[f"{name}{suffix}" for name in rendered.skipped])
+    except OutputError as error:
+        raise BuildError(f"{shown(result.file)}: cannot write into {shown(folder)}: {error}") from None
+    result.written.extend(Written(folder / file.name, file.pages) for file in rendered.files)
     result.skipped.extend(rendered.skipped)
