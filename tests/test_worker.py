@@ -64,7 +64,7 @@ def test_a_hung_job_is_stopped_at_the_timeout_and_the_next_job_runs(worker: Work
 
 
 def test_a_job_over_the_memory_limit_is_stopped_and_the_next_job_runs(worker: Worker) -> None:
-    with pytest.raises(BuildError, match=r"big\.yaml: rendering needed more than 512 MB.*--memory"):
+    with pytest.raises(BuildError, match=r"big\.yaml: rendering needed more than 512 MiB.*--memory"):
         worker.run(("hoard", 2048), name="big.yaml")
     assert worker.run(("hoard", 10), name="small.yaml") == 10 * 1024 * 1024
 

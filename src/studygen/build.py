@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from studygen.documents import DOCUMENTS, PAPERS, Document
 from studygen.errors import BuildError, StudygenError
+from studygen.interrupts import held
 from studygen.lesson import LoadedLesson, find_lessons, load_lesson
 from studygen.outputs import remove_leftovers, write_atomically
 from studygen.source import MAX_FILE_BYTES
@@ -93,7 +94,8 @@ def build(
             job = Job(file, documents, paper, format, templates, max_bytes)
             try:
                 rendered: RenderedLesson = worker.run(job, name=str(file))
-                _write(out / rendered.slug, rendered, result, f".{format}")
+                with held():  # Ctrl-C or SIGTERM wait until the lesson's documents are all published
+                    _write(out / rendered.slug, rendered, result, f".{format}")
             except StudygenError as error:
                 result.error = error
             yield result
