@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from studygen.interrupts import Interrupted, held, stop_on_signals
+
 ABORTED = "lessons listed above are done, and no lesson was left with a mix of old and new documents"
 
 
@@ -158,3 +160,19 @@ def test_hitting_the_memory_limit_names_it_whatever_failed(tmp_path: Path, memor
         "make the lesson smaller, or allow more with --memory\n"
     )
     assert_nothing_left(build.pid)
+
+
+def test_a_signal_while_publishing_waits_until_the_lesson_is_written() -> None:
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    steps = []
+    try:
+        stop_on_signals()
+        with pytest.raises(Interrupted) as caught, held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            steps.append("first document")
+            steps.append("last document")
+        assert steps == ["first document", "last document"]
+        assert caught.value.exit_code == 143
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
