@@ -14,10 +14,13 @@ import click
 from studygen import __version__
 from studygen.documents import DOCUMENTS, FORMATS, PAPERS
 from studygen.errors import InternalError, StudygenError, hidden_characters, shown
+from studygen.interrupts import Interrupted, stop_on_signals
 from studygen.source import MAX_FILE_BYTES
-from studygen.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+from studygen.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, LimitError
 
 DEFAULT_CONTENT = Path("content")
+ABORTED = "lessons listed above are done, and no lesson was left with a mix of old and new documents"
+"""What an interrupted command has done: a lesson is built and published whole, or not at all."""
 
 
 def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -66,7 +69,7 @@ def _reporting(debug: bool) -> Iterator[None]:
 
 def _report_failure(error: StudygenError, debug: bool) -> None:
     """Print one lesson's error; with --debug, an internal error's traceback too."""
-    if debug and isinstance(error, InternalError):
+    if debug and isinstance(error, (InternalError, LimitError)):
         click.echo(error.details, err=True, nl=False)
     click.echo(f"Error: {error.format_message()}", err=True)
 
@@ -192,5 +195,11 @@ def check(paths: tuple[Path, ...], max_lesson_kb: int, debug: bool) -> None:
 
 
 def main(prog_name: str | None = None) -> None:
-    """Run the command line."""
-    cli(prog_name=prog_name)
+    """Run the command line; Ctrl-C and SIGTERM end it with one line and exit 130 or 143."""
+    stop_on_signals()
+    try:
+        cli(prog_name=prog_name)
+    except Interrupted as stop:
+        how = "interrupted (Ctrl-C)" if stop.by_ctrl_c else "stopped (SIGTERM)"
+        click.echo(f"Aborted: studygen was {how}; {ABORTED}", err=True)
+        sys.exit(stop.exit_code)
