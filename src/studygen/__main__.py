@@ -2,6 +2,6 @@
 
 from studygen.cli import main
 
-# Guarded: render workers are spawned processes, which import the main module again.
+# Guarded so that importing this module (as tools and tests do) runs nothing.
 if __name__ == "__main__":
     main(prog_name="studygen")
