@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from studygen.compute import Answers, work_out
 from studygen.errors import LessonError, Problem, StudygenError, closest, did_you_mean, quoted
 from studygen.model import EXERCISE_KINDS, Lesson
-from studygen.resources import check_images
+from studygen.resources import check_images, check_nesting
 from studygen.source import MAX_FILE_BYTES, Path_, Source, read_source
 
 LESSON_SUFFIXES = (".yaml", ".yml")
@@ -83,7 +83,7 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
     except ValidationError as error:
         raise LessonError(_problems(error, source)) from None
     answers, found = work_out(lesson)
-    found += check_images(lesson, file.parent)
+    found += check_nesting(lesson) + check_images(lesson, file.parent)
     if found:
         raise LessonError([source.where.problem(p.path, p.message, near=p.near) for p in found])
     return LoadedLesson(lesson, answers, file)
@@ -132,7 +132,10 @@ def _problem(detail: Any, path: Path_, source: Source) -> Problem:
         )
     message = _MESSAGES.get(kind)
     if message is not None:
-        return where.problem(path, message.format(got=_describe(value), **detail.get("ctx", {})))
+        length = len(value) if isinstance(value, str) else 0
+        return where.problem(
+            path, message.format(got=_describe(value), length=length, **detail.get("ctx", {}))
+        )
     if kind == "value_error":
         return where.problem(path, str(detail["ctx"]["error"]), at_key="[key]" in raw)
     return where.problem(path, str(detail["msg"]).lower().rstrip("."))
@@ -153,7 +156,7 @@ _MESSAGES = {
     "literal_error": "expected {expected}, got {got}",
     "too_short": "needs at least {min_length} item(s), got {actual_length}",
     "too_long": "allows at most {max_length} item(s), got {actual_length}",
-    "string_too_long": "is too long: at most {max_length} characters fit",
+    "string_too_long": "is {length:,} characters long, but at most {max_length:,} fit here: shorten it",
     "greater_than_equal": "must be at least {ge}, got {got}",
     "less_than_equal": "must be at most {le}, got {got}",
 }

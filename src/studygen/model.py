@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -11,6 +12,24 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from studygen.errors import quoted
 from studygen.formulas import FormulaError, parse
 from studygen.formulas.limits import MAX_EXPONENT, PRECISION, check_magnitude
+
+MAX_TITLE = 200
+"""Characters a lesson's or an exercise's title may hold: three lines of the title block at most."""
+
+MAX_SHORT_TITLE = 70
+"""Characters of the title that card headers and page headers print; a longer title ends in `…` there."""
+
+MAX_LINE = 200
+"""Characters of one-line facts (subject, author, materials): two lines under the title at most."""
+
+MAX_SOURCE = 400
+"""Characters of a lesson's `source`, web addresses included (they print in full on paper)."""
+
+MAX_OPTION_LABEL = 80
+"""Characters an option's label may hold: beside its tick box, wrapping onto a second line at most."""
+
+MAX_COLUMN_LABEL = 80
+"""Characters a column heading may hold before its formula: up to six columns share the page's width."""
 
 MAX_CARD_QUESTION = 400
 """Characters a flashcard question may hold and still print large on half a page."""
@@ -101,13 +120,20 @@ def _language(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class IsMarkdown:
+    """Marks a field's type as markdown: the checks that read markdown (images, nesting) select on it."""
+
+    one_paragraph: bool = False
+
+
 Text = Annotated[str, AfterValidator(_text)]
 """Plain text, printed as written."""
 
-Markdown = Annotated[str, AfterValidator(_markdown)]
-InlineMarkdown = Annotated[str, AfterValidator(_inline)]
-"""Markdown that prints as one paragraph: emphasis, code, links and images, but no lists or blank lines."""
+Markdown = Annotated[str, AfterValidator(_markdown), IsMarkdown()]
 """Text with markdown: `*emphasis*`, `**bold**`, `` `code` ``, lists, paragraphs; raw HTML shows as text."""
+InlineMarkdown = Annotated[str, AfterValidator(_inline), IsMarkdown(one_paragraph=True)]
+"""Markdown that prints as one paragraph: emphasis, code, links and images, but no lists or blank lines."""
 
 Symbol = Annotated[str, AfterValidator(_symbol)]
 Slug = Annotated[str, AfterValidator(_slug)]
@@ -148,12 +174,13 @@ class SelfCheck(Model):
 class Exercise(Model):
     """What every exercise has: a title, a time hint, instructions and the key's discussion."""
 
-    title: Text
-    """Heading of the exercise, e.g. `Try it yourself, part 1: compute the bound`."""
+    title: Text = Field(max_length=MAX_TITLE)
+    """Heading of the exercise, e.g. `Try it yourself, part 1: compute the bound`; at most 200 characters."""
     minutes: int | None = Field(default=None, ge=1, le=600)
     """Time hint in minutes, printed as "about 5 minutes"."""
-    materials: Text | None = None
-    """What the student needs, printed before the time hint: "Pen and paper, about 5 minutes."."""
+    materials: Text | None = Field(default=None, max_length=MAX_LINE)
+    """What the student needs, printed before the time hint: "Pen and paper, about 5 minutes."; at most 200
+    characters."""
     instructions: Markdown | None = None
     """What the student is asked to do, shown on the worksheet and the key."""
     discussion: Markdown | None = None
@@ -174,8 +201,8 @@ class Row(Model):
 class Column(Model):
     """One computed column of a table: a heading and the formula that fills it."""
 
-    label: Text
-    """Column heading, e.g. `BC`; the heading prints as `BC = ε · T²`."""
+    label: Text = Field(max_length=MAX_COLUMN_LABEL)
+    """Column heading, e.g. `BC`; the heading prints as `BC = ε · T²`; at most 80 characters."""
     formula: FormulaText
     """The formula: numbers, symbols, `+ - * / ^`, parentheses and a few functions (see Formulas)."""
     decimals: int | None = Field(default=None, ge=0, le=12)
@@ -211,8 +238,8 @@ class Option(Model):
 
     id: Slug
     """Short id that items use as their `answer`, e.g. `adequate`."""
-    label: Text
-    """What the tick box says, e.g. `Adequate`."""
+    label: Text = Field(max_length=MAX_OPTION_LABEL)
+    """What the tick box says, e.g. `Adequate`; at most 80 characters, and a long one wraps."""
 
 
 class ChoiceItem(Model):
@@ -259,14 +286,17 @@ class Flashcard(Model):
 class Lesson(Model):
     """A lesson: its metadata, self-check, exercises and flashcards."""
 
-    title: Text
-    """Title printed on every document and in the PDF metadata."""
-    subject: Text | None = None
-    """The subject or course, e.g. `Reinforcement learning`; printed under the title and in the PDF."""
-    author: Text | None = None
-    """Who wrote the lesson; printed under the title and in the PDF metadata."""
-    source: InlineMarkdown | None = None
-    """Where the material comes from (a book, a course, a web page); printed small under the title."""
+    title: Text = Field(max_length=MAX_TITLE)
+    """Title printed on every document and in the PDF metadata; at most 200 characters. Card and page
+    headers print its first 70 characters, ending in `…` if it is longer."""
+    subject: Text | None = Field(default=None, max_length=MAX_LINE)
+    """The subject or course, e.g. `Reinforcement learning`; printed under the title and in the PDF; at
+    most 200 characters."""
+    author: Text | None = Field(default=None, max_length=MAX_LINE)
+    """Who wrote the lesson; printed under the title and in the PDF metadata; at most 200 characters."""
+    source: InlineMarkdown | None = Field(default=None, max_length=MAX_SOURCE)
+    """Where the material comes from (a book, a course, a web page); printed small under the title; at
+    most 400 characters."""
     language: Language = "en"
     """Language of the lesson as a BCP 47 tag (`en`, `de`, `pt-BR`); recorded as the PDF's language."""
     intro: Markdown | None = None
@@ -277,3 +307,19 @@ class Lesson(Model):
     """Exercises for the worksheet and its answer key, in this order."""
     flashcards: list[Flashcard] = Field(default_factory=list, max_length=2000)
     """Cards for the flashcard deck, in this order."""
+
+    @property
+    def short_title(self) -> str:
+        """The title as card and page headers print it: whole, or cut at a word and ended with `…`."""
+        return shortened(self.title, MAX_SHORT_TITLE)
+
+
+def shortened(text: str, limit: int) -> str:
+    """Shorten text to at most limit characters, at a word where one is near, ending in `…`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:  # a word boundary not too far back; else cut inside the (very long) word
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-\u2013\u2014") + "…"  # no dangling dash or comma before the ellipsis
