@@ -130,6 +130,8 @@ def _problem(detail: Any, path: Path_, source: Source) -> Problem:
             f"unknown kind {quoted(tag)}; use one of {', '.join(EXERCISE_KINDS)}"
             + did_you_mean(tag, EXERCISE_KINDS),
         )
+    if kind == "too_long" and isinstance(value, str):  # a limit on `Text | None` is checked on the union
+        kind = "string_too_long"
     message = _MESSAGES.get(kind)
     if message is not None:
         length = len(value) if isinstance(value, str) else 0

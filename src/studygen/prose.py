@@ -91,7 +91,8 @@ def _refuse_lost_text(text: str, tokens: Sequence[Token]) -> None:
         problem = "is nested so deeply that part of it would be lost: flatten it"
     if problem is not None:
         # A template filter does not know the key; the text's start lets the teacher find it.
-        raise BuildError(f"the text starting {quoted(text, 40)} {problem}")
+        first_line = text.strip().split("\n", 1)[0]
+        raise BuildError(f"the text starting {quoted(first_line, 40)} {problem}")
 
 
 def nesting_problem(text: str) -> tuple[str, str] | None:
