@@ -36,7 +36,7 @@ _MARKER = re.compile(r"[-*+>]|\d{1,9}[.)]")
 
 @dataclass(frozen=True)
 class Nesting:
-    """How deeply a text nests, and the line (0-based, within the text) where each deepest part starts."""
+    """How deeply a text nests, and the line (0-based, within the text) where each first goes too deep."""
 
     blocks: int
     block_line: int
@@ -144,11 +144,14 @@ def _measure(tokens: Sequence[Token]) -> Nesting:
     for token in tokens:
         blocks += _CONTAINERS.get(token.type, 0)
         line = token.map[0] if token.map else 0
+        # Each line is kept only up to the first level past the limit: where the teacher should flatten.
         if blocks > deepest_blocks:
-            deepest_blocks, block_line = blocks, line
+            block_line = line if deepest_blocks <= MAX_BLOCK_NESTING else block_line
+            deepest_blocks = blocks
         depth = _inline_depth(token.children or ())
         if depth > deepest_inline:
-            deepest_inline, inline_line = depth, line
+            inline_line = line if deepest_inline <= MAX_INLINE_NESTING else inline_line
+            deepest_inline = depth
     return Nesting(deepest_blocks, block_line, deepest_inline, inline_line)
 
 
