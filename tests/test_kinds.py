@@ -108,3 +108,18 @@ def test_each_kind_prints_its_answers_in_the_key_and_nowhere_on_the_worksheet(
     for answer in answers:
         assert answer in text["answer-key"], f"the key lacks {answer!r}"
         assert answer not in text["worksheet"], f"the worksheet gives away {answer!r}"
+
+
+def test_docs_describe_every_kinds_worked_body_field_by_field() -> None:
+    from studygen.body_reference import END, START, body_tables
+
+    doc = (Path(__file__).parents[1] / "docs" / "templates.md").read_text(encoding="utf-8")
+    block = doc[doc.index(START) : doc.index(END) + len(END) + 1]
+    assert block == body_tables(), (
+        "docs/templates.md's body tables differ from the code: replace the generated block with the "
+        "output of `python -m studygen.reference bodies`"
+    )
+    for kind in KINDS:
+        assert f"\n#### `{kind}` (`kinds/{kind}.html`)\n" in block
+    undocumented = [line for line in block.splitlines() if line.startswith("| `") and line.endswith("|  |")]
+    assert undocumented == [], "give each worked-body field a docstring: theme writers read these"

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import textwrap
+import typing
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pydantic.fields import FieldInfo
 
+from studygen import reference
 from studygen.errors import LessonError
 from studygen.kinds.choice import Choice
 from studygen.kinds.computed_table import ComputedTable, WorkedTable
 from studygen.lesson import find_lessons, load_lesson
+from studygen.model import Lesson
 
 SEED = Path(__file__).parents[1] / "content" / "imitation-learning.yaml"
 
@@ -351,3 +355,34 @@ def test_a_function_name_cannot_be_a_symbol(tmp_path: Path) -> None:
     assert problems(file) == [
         "7:7: exercises[0].given.sqrt: 'sqrt' cannot be used as a symbol in a formula: choose another name",
     ]
+
+
+def test_too_long_text_says_how_long_it_is_and_what_fits(tmp_path: Path) -> None:
+    file = write(tmp_path, f"title: {'a' * 250}\nsubject: {'b' * 201}\n")
+    assert problems(file) == [
+        "1:8: title: is 250 characters long, but at most 200 fit here: shorten it",
+        "2:10: subject: is 201 characters long, but at most 200 fit here: shorten it",
+    ]
+
+
+def _plain_text_fields() -> list[tuple[str, str, FieldInfo]]:
+    """Every field of the lesson format whose type is plain text or one-paragraph markdown."""
+    found = []
+    # Every part of the format, each exercise kind's included: the docs' sections come from the registry.
+    for model in dict.fromkeys(model for _, model in reference.SECTIONS):
+        for name, info in model.model_fields.items():
+            kind = reference._type_name(
+                typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            )
+            if kind in ("text", "text or None") or (model is Lesson and name == "source"):
+                found.append((model.__name__, name, info))
+    return found
+
+
+@pytest.mark.parametrize(("model", "name", "info"), _plain_text_fields())
+def test_every_text_printed_in_a_fixed_place_has_a_documented_limit(
+    model: str, name: str, info: FieldInfo
+) -> None:
+    limits = [m.max_length for m in info.metadata if getattr(m, "max_length", None) is not None]
+    assert limits, f"{model}.{name} has no length limit"
+    assert f"at most {limits[0]} characters" in " ".join((info.description or "").split()), name

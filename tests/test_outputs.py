@@ -113,8 +113,13 @@ def test_ctrl_c_during_the_renames_waits_until_the_whole_set_is_in_place(
         real_replace(source, target, **kwargs)
 
     monkeypatch.setattr(studygen.outputs.os, "replace", replacing)
-    with pytest.raises(KeyboardInterrupt):
-        publish(folder, NEW)
+    # Python's own Ctrl-C handler, whatever an earlier test in this process left installed.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            publish(folder, NEW)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert {name: (folder / name).read_bytes() for name in NEW} == NEW
     assert sorted(p.name for p in folder.iterdir()) == sorted(OLD)
 

@@ -6,6 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+from pypdf import PdfReader
 
 from studygen.build import build
 from studygen.errors import StudygenError
@@ -102,3 +104,60 @@ def test_html_previews_find_the_lessons_images(tmp_path: Path) -> None:
     html = result.written[0].path.read_text(encoding="utf-8")
     assert f'<base href="{tmp_path.resolve().as_uri()}/">' in html
     assert '<img src="pics/dot.svg" alt="dot" />' in html
+
+
+# --- long text stays on the page ------------------------------------------------------------------
+
+LONG_TITLE = "Imitation learning: when is behavioural cloning enough, and when does it break down? " * 2
+
+
+def long_text_lesson(tmp_path: Path, *, title: str, label: str = "Adequate") -> Path:
+    """Write a lesson with a title, a choice exercise whose first option has label, and one card."""
+    lesson = tmp_path / "long.yaml"
+    data = {
+        "title": title,
+        "exercises": [
+            {
+                "kind": "choice",
+                "title": "Classify",
+                "options": [{"id": "a", "label": label}, {"id": "b", "label": "Inadequate"}],
+                "items": [{"prompt": "A robot", "answer": "a"}],
+            }
+        ],
+        "flashcards": [{"question": "Q", "answer": "A"}],
+    }
+    lesson.write_text(yaml.safe_dump(data, width=1000), encoding="utf-8")
+    return lesson
+
+
+def test_a_long_title_is_shortened_in_card_headers_and_printed_whole_in_the_title_block(
+    tmp_path: Path,
+) -> None:
+    title = LONG_TITLE.strip()
+    lesson = long_text_lesson(tmp_path, title=title)
+    [result] = list(build([lesson], out=tmp_path / "out", format="html", templates=None))
+    assert result.error is None, result.error
+    short = "Imitation learning: when is behavioural cloning enough, and when…"
+    cards = (tmp_path / "out" / "long" / "flashcards.html").read_text(encoding="utf-8")
+    assert cards.count(f'<span class="card-lesson">{short}</span>') == 2
+    worksheet = (tmp_path / "out" / "long" / "worksheet.html").read_text(encoding="utf-8")
+    assert f'<h1 class="lesson-title" data-short-title="{short}">{title}</h1>' in worksheet
+
+
+def test_a_card_header_that_does_not_fit_its_line_fails_the_build(tmp_path: Path) -> None:
+    lesson = long_text_lesson(tmp_path, title="W" * 70)
+    [result] = list(build([lesson], out=tmp_path / "out", only=["flashcards"], templates=None))
+    assert result.error is not None
+    assert "card 1's header is" in result.error.format_message()
+    assert "mm tall, but only 4 mm fit: shorten its text" in result.error.format_message()
+
+
+def test_a_long_option_label_wraps_inside_the_page(tmp_path: Path) -> None:
+    label = " ".join(["Wide"] * 16)  # 79 characters, about 250 mm on one line: wider than the page
+    lesson = long_text_lesson(tmp_path, title="Labels", label=label)
+    [result] = list(build([lesson], out=tmp_path / "out", only=["worksheet"], templates=None))
+    assert result.error is None, result.error.format_message()
+    text = PdfReader(tmp_path / "out" / "long" / "worksheet.pdf").pages[0].extract_text()
+    lines = [line for line in text.splitlines() if "Wide" in line]
+    assert len(lines) >= 2, text
+    assert " ".join(" ".join(lines).split()) == label

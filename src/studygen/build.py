@@ -116,6 +116,8 @@ def render_lesson(job: Job) -> RenderedLesson:
             files.append(_render_document(loaded, document, job, env))
         except StudygenError as error:
             raise BuildError(f"{shown(loaded.file)}: {name}: {error.format_message()}") from None
+        except RecursionError:
+            raise BuildError(f"{shown(loaded.file)}: {name}: {_too_deep(loaded)}") from None
     return RenderedLesson(loaded.slug, tuple(files), tuple(skipped))
 
 
@@ -131,6 +133,19 @@ def _render_document(
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
     pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
     return RenderedFile(f"{document.name}.pdf", pdf.data, pdf.pages)
+
+
+def _too_deep(loaded: LoadedLesson) -> str:
+    """Say that a lesson's text nests too deeply for the renderer, naming its deepest field."""
+    from studygen.keys import dotted
+    from studygen.resources import deepest_markdown
+
+    path = deepest_markdown(loaded.lesson)
+    where = f"{dotted(path)}: " if path else ""
+    return (
+        f"{where}the text is nested too deeply to lay out: "
+        "put fewer lists, quotes or emphasis inside one another"
+    )
 
 
 @cache

@@ -6,7 +6,11 @@ from studygen.fields import Exercise
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import KINDS
 from studygen.model import Lesson
+from studygen.wording import shortened
 from studygen.worked import WorkedExercise, WorkedLesson
+
+MAX_SHORT_TITLE = 70
+"""Characters of the title that card headers and page headers print; a longer title ends in `…` there."""
 
 __all__ = ["LessonProblem", "work_out"]
 
@@ -21,6 +25,7 @@ def work_out(lesson: Lesson) -> tuple[WorkedLesson, list[LessonProblem]]:
             exercises.append(worked)
     worked_lesson = WorkedLesson(
         title=lesson.title,
+        short_title=shortened(lesson.title, MAX_SHORT_TITLE),
         subject=lesson.subject,
         author=lesson.author,
         source=lesson.source,

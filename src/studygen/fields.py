@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated
 
@@ -11,6 +12,12 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from studygen.formulas import FormulaError, parse
 from studygen.formulas.limits import MAX_EXPONENT, PRECISION, check_magnitude
 from studygen.wording import quoted
+
+MAX_TITLE = 200
+"""Characters a lesson's or an exercise's title may hold: three lines of the title block at most."""
+
+MAX_LINE = 200
+"""Characters of one-line facts (subject, author, materials): two lines under the title at most."""
 
 
 def _text(value: str) -> str:
@@ -95,13 +102,20 @@ def _language(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class IsMarkdown:
+    """Marks a field's type as markdown: the checks that read markdown (images, nesting) select on it."""
+
+    one_paragraph: bool = False
+
+
 Text = Annotated[str, AfterValidator(_text)]
 """Plain text, printed as written."""
 
-Markdown = Annotated[str, AfterValidator(_markdown)]
-InlineMarkdown = Annotated[str, AfterValidator(_inline)]
-"""Markdown that prints as one paragraph: emphasis, code, links and images, but no lists or blank lines."""
+Markdown = Annotated[str, AfterValidator(_markdown), IsMarkdown()]
 """Text with markdown: `*emphasis*`, `**bold**`, `` `code` ``, lists, paragraphs; raw HTML shows as text."""
+InlineMarkdown = Annotated[str, AfterValidator(_inline), IsMarkdown(one_paragraph=True)]
+"""Markdown that prints as one paragraph: emphasis, code, links and images, but no lists or blank lines."""
 
 Symbol = Annotated[str, AfterValidator(_symbol)]
 Slug = Annotated[str, AfterValidator(_slug)]
@@ -124,12 +138,13 @@ class Exercise(Model):
 
     kind: str
     """Says what kind of exercise this is; each kind narrows it to its own name."""
-    title: Text
-    """Heading of the exercise, e.g. `Try it yourself, part 1: compute the bound`."""
+    title: Text = Field(max_length=MAX_TITLE)
+    """Heading of the exercise, e.g. `Try it yourself, part 1: compute the bound`; at most 200 characters."""
     minutes: int | None = Field(default=None, ge=1, le=600)
     """Time hint in minutes, printed as "about 5 minutes"."""
-    materials: Text | None = None
-    """What the student needs, printed before the time hint: "Pen and paper, about 5 minutes."."""
+    materials: Text | None = Field(default=None, max_length=MAX_LINE)
+    """What the student needs, printed before the time hint: "Pen and paper, about 5 minutes."; at most 200
+    characters."""
     instructions: Markdown | None = None
     """What the student is asked to do, shown on the worksheet and the key."""
     discussion: Markdown | None = None

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from studygen.fields import InlineMarkdown, Language, Markdown, Model, Text
+from studygen.fields import MAX_LINE, MAX_TITLE, InlineMarkdown, Language, Markdown, Model, Text
 from studygen.kinds import AnyExercise
+
+MAX_SOURCE = 400
+"""Characters of a lesson's `source`, web addresses included (they print in full on paper)."""
 
 MAX_CARD_QUESTION = 400
 """Characters a flashcard question may hold and still print large on half a page."""
@@ -46,14 +49,17 @@ class Flashcard(Model):
 class Lesson(Model):
     """A lesson: its metadata, self-check, exercises and flashcards."""
 
-    title: Text
-    """Title printed on every document and in the PDF metadata."""
-    subject: Text | None = None
-    """The subject or course, e.g. `Reinforcement learning`; printed under the title and in the PDF."""
-    author: Text | None = None
-    """Who wrote the lesson; printed under the title and in the PDF metadata."""
-    source: InlineMarkdown | None = None
-    """Where the material comes from (a book, a course, a web page); printed small under the title."""
+    title: Text = Field(max_length=MAX_TITLE)
+    """Title printed on every document and in the PDF metadata; at most 200 characters. Card and page
+    headers print its first 70 characters, ending in `…` if it is longer."""
+    subject: Text | None = Field(default=None, max_length=MAX_LINE)
+    """The subject or course, e.g. `Reinforcement learning`; printed under the title and in the PDF; at
+    most 200 characters."""
+    author: Text | None = Field(default=None, max_length=MAX_LINE)
+    """Who wrote the lesson; printed under the title and in the PDF metadata; at most 200 characters."""
+    source: InlineMarkdown | None = Field(default=None, max_length=MAX_SOURCE)
+    """Where the material comes from (a book, a course, a web page); printed small under the title; at
+    most 400 characters."""
     language: Language = "en"
     """Language of the lesson as a BCP 47 tag (`en`, `de`, `pt-BR`); recorded as the PDF's language."""
     intro: Markdown | None = None

@@ -113,6 +113,9 @@ class Renderer:
 MUST_FIT = "data-must-fit"
 """Attribute a template puts on a box that must end inside its parent; its value names the box."""
 
+FIT_HINT = "data-fit-hint"
+"""Optional attribute beside `data-must-fit`: what the teacher should do when the box does not fit."""
+
 
 def _overflowing(document: Any) -> list[str]:
     """Describe every `data-must-fit` box that ends outside its parent: clipped or cut-off text is lost.
@@ -124,13 +127,13 @@ def _overflowing(document: Any) -> list[str]:
     seen: set[int] = set()
 
     def walk(box: Any, parent: Any) -> None:
-        element = getattr(box, "element", None)
+        element: Any = getattr(box, "element", None)
         label = element.get(MUST_FIT) if element is not None and hasattr(element, "get") else None
         if label and id(element) not in seen and parent is not None:
             seen.add(id(element))
             problem = _overflow(box, parent)
             if problem:
-                found.append(f"{label} {problem}")
+                found.append(f"{label} {problem}: {element.get(FIT_HINT) or 'shorten its text'}")
         sized = isinstance(box.width, int | float) and isinstance(box.height, int | float)
         for child in getattr(box, "children", ()):
             walk(child, box if sized else None)
@@ -147,12 +150,9 @@ def _overflow(box: Any, parent: Any) -> str | None:
     across = parent.content_box_x() + parent.width - left
     down = parent.content_box_y() + parent.height - top
     if box.border_width() > across + 0.5:
-        return (
-            f"is {_mm(box.border_width())} mm wide, but only {_mm(across)} mm fit across the page: "
-            "use fewer or shorter columns, or split it into two"
-        )
+        return f"is {_mm(box.border_width())} mm wide, but only {_mm(across)} mm fit across the page"
     if box.border_height() > down + 0.5:
-        return f"is {_mm(box.border_height())} mm tall, but only {_mm(down)} mm fit: shorten its text"
+        return f"is {_mm(box.border_height())} mm tall, but only {_mm(down)} mm fit"
     return None
 
 

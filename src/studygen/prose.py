@@ -1,14 +1,47 @@
-"""Turn a lesson's markdown text into HTML that is safe to print: raw HTML shows as text."""
+"""Turn a lesson's markdown text into HTML that is safe to print: raw HTML shows as text, nothing is lost."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from studygen.wording import quoted
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+MAX_BLOCK_NESTING = 8
+"""Lists and quotes a text may nest inside one another; a real lesson uses two or three."""
+
+MAX_INLINE_NESTING = 8
+"""Emphasis, links and images a text may nest inside one another; `***both***` is two."""
+
+# markdown-it's own limit (20 in its CommonMark preset) silently drops everything past it. Ours are far
+# below this one, so it is only ever a second guard; reaching it fails the build instead of dropping text.
+_PARSER_NESTING = 60
+
+_CONTAINERS = {"bullet_list_open": 1, "ordered_list_open": 1, "blockquote_open": 1}
+_CONTAINERS |= {name.replace("_open", "_close"): -1 for name in list(_CONTAINERS)}
+
+# Every level of a list or quote needs a marker at the start of a line (after the markers around it).
+_LINE_MARKERS = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)[ \t]*|>[ \t]*)+", re.MULTILINE)
+_MARKER = re.compile(r"[-*+>]|\d{1,9}[.)]")
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """How deeply a text nests, and the line (0-based, within the text) where each first goes too deep."""
+
+    blocks: int
+    block_line: int
+    inline: int
+    inline_line: int
 
 
 @cache
@@ -18,7 +51,10 @@ def _parser() -> MarkdownIt:
 
     # `html: False` makes `<b>` or `<link ...>` in a lesson print as the characters the teacher
     # typed; the typographer stays off so lesson text prints word for word, quotes included.
-    return MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    return MarkdownIt(
+        "commonmark",
+        {"html": False, "typographer": False, "linkify": False, "maxNesting": _PARSER_NESTING},
+    )
 
 
 @cache
@@ -26,20 +62,110 @@ def _scanner() -> MarkdownIt:
     """Build a parser that finds every image, even those the renderer would drop as unsafe."""
     from markdown_it import MarkdownIt
 
-    scanner = MarkdownIt("commonmark", {"html": False})
+    scanner = MarkdownIt("commonmark", {"html": False, "maxNesting": _PARSER_NESTING})
     # The renderer silently leaves `![x](file:///etc/passwd)` as text; the check must see it to refuse it.
     scanner.validateLink = lambda url: True  # type: ignore[method-assign]
     return scanner
 
 
 def block(text: str) -> Markup:
-    """Render markdown paragraphs, lists and code as HTML."""
-    return Markup(_parser().render(text))
+    """Render markdown paragraphs, lists and code as HTML; fail rather than drop any of it."""
+    parser = _parser()
+    tokens = parser.parse(text)
+    _refuse_lost_text(text, tokens)
+    return Markup(parser.renderer.render(tokens, parser.options, {}))
 
 
 def inline(text: str) -> Markup:
     """Render one line of markdown (emphasis, code, links) without a wrapping paragraph."""
-    return Markup(_parser().renderInline(text))
+    parser = _parser()
+    tokens = parser.parseInline(text)
+    _refuse_lost_text(text, tokens)
+    return Markup(parser.renderer.render(tokens, parser.options, {}))
+
+
+def _refuse_lost_text(text: str, tokens: Sequence[Token]) -> None:
+    """Raise BuildError if a text nests deeper than prints, or so deep that the parser dropped some."""
+    problem = _nesting_problem(_measure(tokens))
+    if problem is None and max((token.level for token in tokens), default=0) >= _PARSER_NESTING - 1:
+        problem = "is nested so deeply that part of it would be lost: flatten it"
+    if problem is not None:
+        from studygen.errors import BuildError  # here, not above: working a lesson out needs no Click
+
+        # A template filter does not know the key; the text's start lets the teacher find it.
+        first_line = text.strip().split("\n", 1)[0]
+        raise BuildError(f"the text starting {quoted(first_line, 40)} {problem}")
+
+
+def nesting_problem(text: str) -> tuple[str, str] | None:
+    """Say why a text nests too deeply to print, with the line it happens on, or None if it prints."""
+    if not _could_nest_too_deeply(text):  # keeps `studygen check` from importing markdown-it for most text
+        return None
+    nesting = _measure(_parser().parse(text))
+    problem = _nesting_problem(nesting)
+    if problem is None:
+        return None
+    line = nesting.block_line if nesting.blocks > MAX_BLOCK_NESTING else nesting.inline_line
+    lines = text.splitlines()
+    return problem, lines[line].strip() if line < len(lines) else ""
+
+
+def depth(text: str) -> int:
+    """Count the levels of lists, quotes, emphasis and links inside one another at a text's deepest."""
+    nesting = _measure(_parser().parse(text))
+    return nesting.blocks + nesting.inline
+
+
+def _could_nest_too_deeply(text: str) -> bool:
+    """Tell cheaply whether a text has enough markers to nest past a limit at all."""
+    inline_bound = (text.count("*") + text.count("_")) // 2 + text.count("[")
+    if inline_bound > MAX_INLINE_NESTING:
+        return True
+    block_bound = sum(len(_MARKER.findall(prefix)) for prefix in _LINE_MARKERS.findall(text))
+    return block_bound > MAX_BLOCK_NESTING
+
+
+def _nesting_problem(nesting: Nesting) -> str | None:
+    """Word what is nested too deeply and how to fix it, or None if it prints."""
+    if nesting.blocks > MAX_BLOCK_NESTING:
+        return (
+            f"has lists and quotes nested {nesting.blocks} deep; at most {MAX_BLOCK_NESTING} levels "
+            "print: flatten the list"
+        )
+    if nesting.inline > MAX_INLINE_NESTING:
+        return (
+            f"has emphasis and links nested {nesting.inline} deep; at most {MAX_INLINE_NESTING} levels "
+            "print: remove the extra `*`, `_` or `[`"
+        )
+    return None
+
+
+def _measure(tokens: Sequence[Token]) -> Nesting:
+    """Measure the deepest lists and quotes, and the deepest emphasis and links, in parsed markdown."""
+    blocks = deepest_blocks = block_line = deepest_inline = inline_line = 0
+    for token in tokens:
+        blocks += _CONTAINERS.get(token.type, 0)
+        line = token.map[0] if token.map else 0
+        # Each line is kept only up to the first level past the limit: where the teacher should flatten.
+        if blocks > deepest_blocks:
+            block_line = line if deepest_blocks <= MAX_BLOCK_NESTING else block_line
+            deepest_blocks = blocks
+        depth = _inline_depth(token.children or ())
+        if depth > deepest_inline:
+            inline_line = line if deepest_inline <= MAX_INLINE_NESTING else inline_line
+            deepest_inline = depth
+    return Nesting(deepest_blocks, block_line, deepest_inline, inline_line)
+
+
+def _inline_depth(children: Sequence[Token]) -> int:
+    """Measure how deeply emphasis, links and images nest in one paragraph's tokens."""
+    depth = deepest = 0
+    for child in children:
+        depth += child.nesting
+        # An image's description is parsed on its own, so its nesting adds to the image's level.
+        inner = 1 + _inline_depth(child.children) if child.type == "image" and child.children else 0
+        deepest = max(deepest, depth, depth + inner)
+    return deepest
 
 
 def image_sources(text: str) -> list[str]:

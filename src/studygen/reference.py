@@ -118,5 +118,9 @@ def _type_name(annotation: Any) -> str:
 if __name__ == "__main__":
     import sys
 
-    # `python -m studygen.reference` prints the key tables; `... schema` prints the JSON Schema.
-    print(json_schema() if sys.argv[1:] == ["schema"] else key_tables(), end="")
+    from studygen.body_reference import body_tables
+
+    # `python -m studygen.reference` prints the key tables; `... schema` the JSON Schema; `... bodies`
+    # the worked bodies of docs/templates.md.
+    outputs = {"schema": json_schema, "bodies": body_tables}
+    print(outputs.get(sys.argv[1] if sys.argv[1:] else "", key_tables)(), end="")

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from studygen import prose
 from studygen.errors import quoted
+from studygen.fields import IsMarkdown
 from studygen.keys import LessonProblem, Path_
 from studygen.model import Lesson
 
@@ -57,6 +58,24 @@ def check_images(lesson: Lesson, folder: Path) -> list[LessonProblem]:
     return problems
 
 
+def check_nesting(lesson: Lesson) -> list[LessonProblem]:
+    """Refuse markdown nested deeper than prints: the parser would drop the rest, or layout overflow."""
+    problems: list[LessonProblem] = []
+    for path, text in markdown_fields(lesson):
+        found = prose.nesting_problem(text)
+        if found is not None:
+            message, line = found
+            problems.append(LessonProblem(path, message, near=line[:200] or None))
+    return problems
+
+
+def deepest_markdown(lesson: Lesson) -> Path_ | None:
+    """Name the markdown field that nests deepest, for a renderer failure that names no field."""
+    depths = [(prose.depth(text), path) for path, text in markdown_fields(lesson)]
+    deepest = max(depths, default=(0, None), key=lambda pair: pair[0])
+    return deepest[1] if deepest[0] > 0 else None
+
+
 def markdown_fields(model: BaseModel, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
     """Yield every markdown text in a lesson with its path of keys."""
     for name, info in type(model).model_fields.items():
@@ -78,12 +97,12 @@ def _nested(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
 
 
 def _is_markdown(annotation: Any, metadata: list[Any]) -> bool:
-    """Tell whether a field is markdown: its validator, or one inside `Markdown | None`, says so."""
+    """Tell whether a field is markdown: its type, or the one inside `Markdown | None`, is marked so."""
     found = list(metadata)
     for argument in typing.get_args(annotation):
         if typing.get_origin(argument) is typing.Annotated:
             found += typing.get_args(argument)[1:]
-    return any(getattr(getattr(m, "func", None), "__name__", "") in ("_markdown", "_inline") for m in found)
+    return any(isinstance(marker, IsMarkdown) for marker in found)
 
 
 def _refusal(source: str, root: Path) -> str | None:

@@ -57,9 +57,14 @@ def _problem(detail: Any, path: Path_, source: Source) -> Problem:
             f"unknown kind {quoted(tag)}; use one of {', '.join(EXERCISE_KINDS)}"
             + did_you_mean(tag, EXERCISE_KINDS),
         )
+    if kind == "too_long" and isinstance(value, str):  # a limit on `Text | None` is checked on the union
+        kind = "string_too_long"
     message = _MESSAGES.get(kind)
     if message is not None:
-        return where.problem(path, message.format(got=_describe(value), **detail.get("ctx", {})))
+        length = len(value) if isinstance(value, str) else 0
+        return where.problem(
+            path, message.format(got=_describe(value), length=length, **detail.get("ctx", {}))
+        )
     if kind == "value_error":
         return where.problem(path, str(detail["ctx"]["error"]), at_key="[key]" in raw)
     return where.problem(path, str(detail["msg"]).lower().rstrip("."))
@@ -80,7 +85,7 @@ _MESSAGES = {
     "literal_error": "expected {expected}, got {got}",
     "too_short": "needs at least {min_length} item(s), got {actual_length}",
     "too_long": "allows at most {max_length} item(s), got {actual_length}",
-    "string_too_long": "is too long: at most {max_length} characters fit",
+    "string_too_long": "is {length:,} characters long, but at most {max_length:,} fit here: shorten it",
     "greater_than_equal": "must be at least {ge}, got {got}",
     "less_than_equal": "must be at most {le}, got {got}",
 }

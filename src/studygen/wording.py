@@ -51,3 +51,14 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """Return a ` (did you mean 'x'?)` hint naming the closest choice, or nothing if none is close."""
     suggestion = closest(word, choices)
     return f" (did you mean '{suggestion}'?)" if suggestion else ""
+
+
+def shortened(text: str, limit: int) -> str:
+    """Shorten text to at most limit characters, at a word where one is near, ending in `…`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:  # a word boundary not too far back; else cut inside the (very long) word
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-\u2013\u2014") + "…"  # no dangling dash or comma before the ellipsis

@@ -46,6 +46,8 @@ class WorkedLesson:
     """A whole lesson ready to print: its metadata, exercises, self-check and cards."""
 
     title: str
+    short_title: str
+    """The title as card and page headers print it: whole, or cut at a word and ended with `…`."""
     subject: str | None
     author: str | None
     source: str | None

@@ -19,8 +19,11 @@ class Working:
     """A formula worked out for given values: one evaluation level per step, the answer last."""
 
     value: Decimal
+    """The exact result, before it is rounded for print."""
     steps: tuple[str, ...]
+    """Each stage of the working as printed, the formula with values first and the answer last."""
     relations: tuple[str, ...]
+    """What joins each step to the next: `=`, or `≈` where the answer is rounded."""
 
     @property
     def answer(self) -> str:

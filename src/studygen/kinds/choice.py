@@ -17,14 +17,17 @@ from studygen.worked import WorkedBody
 NO_OPTION = "none"
 """The `answer` of a choice item that none of the options fits."""
 
+MAX_OPTION_LABEL = 80
+"""Characters an option's label may hold: beside its tick box, wrapping onto a second line at most."""
+
 
 class Option(Model):
     """One answer a student can tick in a choice exercise."""
 
     id: Slug
     """Short id that items use as their `answer`, e.g. `adequate`."""
-    label: Text
-    """What the tick box says, e.g. `Adequate`."""
+    label: Text = Field(max_length=MAX_OPTION_LABEL)
+    """What the tick box says, e.g. `Adequate`; at most 80 characters, and a long one wraps."""
 
 
 class ChoiceItem(Model):
@@ -55,10 +58,14 @@ class Choice(Exercise):
 
 @dataclass(frozen=True)
 class TickBox:
-    """One option as printed beside an item: its label, and whether the key ticks it."""
+    """One option as printed beside an item: its id, its label, and whether the key ticks it."""
 
+    id: str
+    """The option's `id`, for messages and CSS."""
     label: str
+    """Plain text printed beside the box."""
     ticked: bool
+    """Whether the answer key ticks it (the worksheet never does)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ class WorkedChoice(WorkedBody):
     """A choice exercise with every item's answer decided."""
 
     items: tuple[WorkedChoiceItem, ...]
+    """The items, numbered 1, 2, … in this order."""
     reason_lines: int
     """Ruled lines under each item on the worksheet, for the student's reason."""
 
@@ -94,8 +102,10 @@ def work_choice(choice: Choice, path: Path_, problems: list[LessonProblem]) -> W
     items = tuple(
         WorkedChoiceItem(
             prompt=item.prompt,
-            boxes=tuple(TickBox(option.label, option.id == item.answer) for option in choice.options),
-            # An option's label is plain text: escaped, it prints as typed where a verdict is markdown.
+            boxes=tuple(
+                TickBox(option.id, option.label, option.id == item.answer) for option in choice.options
+            ),
+            # A label is plain text: escaped, it prints as typed where a verdict is markdown.
             verdict=item.verdict or prose.literal(labels[item.answer]) + ".",
             reason=item.reason,
         )

@@ -14,6 +14,9 @@ from studygen.kinds.base import Kind
 from studygen.wording import quoted
 from studygen.worked import WorkedBody
 
+MAX_COLUMN_LABEL = 80
+"""Characters a column heading may hold before its formula: up to six columns share the page's width."""
+
 
 class Row(Model):
     """The parameter that changes from row to row of a computed table."""
@@ -27,8 +30,8 @@ class Row(Model):
 class Column(Model):
     """One computed column of a table: a heading and the formula that fills it."""
 
-    label: Text
-    """Column heading, e.g. `BC`; the heading prints as `BC = ε · T²`."""
+    label: Text = Field(max_length=MAX_COLUMN_LABEL)
+    """Column heading, e.g. `BC`; the heading prints as `BC = ε · T²`; at most 80 characters."""
     formula: FormulaText
     """The formula: numbers, symbols, `+ - * / ^`, parentheses and a few functions (see Formulas)."""
     decimals: int | None = Field(default=None, ge=0, le=12)
@@ -64,7 +67,9 @@ class WorkedRow:
     """One row of a computed table: the row value and each column's working."""
 
     value: str
+    """The row's value as printed, exactly as the teacher wrote it: `50`."""
     cells: tuple[Working, ...]
+    """Each column's working for this row, left to right."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class WorkedTable(WorkedBody):
     headings: tuple[str, ...]
     """Column headings with their formulas: `BC = ε · T²`."""
     rows: tuple[WorkedRow, ...]
+    """The rows in the lesson's order."""
 
 
 def work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem]) -> WorkedTable | None:
