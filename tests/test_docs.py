@@ -91,7 +91,7 @@ def test_quick_start_has_one_build_and_one_test_command() -> None:
     assert "\n" not in build_command and "\n" not in test_command
     assert build_command.endswith("&& .venv/bin/studygen build")
     assert "pip install . " in build_command
-    assert test_command.endswith("&& .venv/bin/pytest")
+    assert test_command.endswith("&& .venv/bin/pytest -n auto")  # every core: the suite builds many PDFs
     assert "pip install -e '.[test]'" in test_command
     # One machine setup for both: only the install of studygen and the last step differ.
     assert build_command.split(" && ")[:3] == test_command.split(" && ")[:3]
