@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from studygen.fields import Exercise, FormulaText, InlineMarkdown, Model, Number, Symbol, Text
+from studygen.fields import Exercise, Flag, FormulaText, InlineMarkdown, Model, Number, Symbol, Text
 from studygen.formulas import Formula, FormulaError, NumberFormat, Working, format_number, parse, work
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds.base import Kind
@@ -35,6 +35,9 @@ class Column(Model):
     """Print answers with exactly this many decimals (rounded half up)."""
     significant: int | None = Field(default=None, ge=1, le=15)
     """Print answers with this many significant figures; with neither this nor `decimals`, exactly."""
+    show_formula: Flag = True
+    """With `false`, the worksheet's heading is only the label, for when finding the formula is the
+    exercise; the key still shows `label = formula` and the working."""
 
     @model_validator(mode="after")
     def _one_format(self) -> Column:
@@ -78,7 +81,9 @@ class WorkedTable(WorkedBody):
     given: tuple[str, ...]
     """The given values as printed: `ε = 0.05`."""
     headings: tuple[str, ...]
-    """Column headings with their formulas: `BC = ε · T²`."""
+    """Column headings with their formulas, as the key prints them: `BC = ε · T²`."""
+    worksheet_headings: tuple[str, ...]
+    """Column headings as the worksheet prints them: the key's, or only the label (`show_formula: false`)."""
     rows: tuple[WorkedRow, ...]
 
 
@@ -136,11 +141,16 @@ def work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem])
         rows.append(WorkedRow(format_number(value, exact=True), tuple(cells)))
     if failed:
         return None
+    headings = tuple(f"{c.label} = {f.display()}" for c, f in zip(table.columns, formulas, strict=True))
     return WorkedTable(
         prompt=table.prompt,
         symbol=symbol,
         given=tuple(f"{name} = {format_number(value, exact=True)}" for name, value in table.given.items()),
-        headings=tuple(f"{c.label} = {f.display()}" for c, f in zip(table.columns, formulas, strict=True)),
+        headings=headings,
+        worksheet_headings=tuple(
+            heading if column.show_formula else column.label
+            for column, heading in zip(table.columns, headings, strict=True)
+        ),
         rows=tuple(rows),
     )
 
