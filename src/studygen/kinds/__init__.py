@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field
 
 from studygen.fields import Exercise
-from studygen.kinds import choice, computed_table, numeric_problem
+from studygen.kinds import choice, computed_table, numeric_problem, true_false
 from studygen.kinds.base import Kind
 
 __all__ = ["EXERCISE_KINDS", "KINDS", "AnyExercise", "Kind"]
 
 KINDS: dict[str, Kind] = {
-    kind.name: kind for kind in (computed_table.KIND, choice.KIND, numeric_problem.KIND)
+    kind.name: kind for kind in (computed_table.KIND, choice.KIND, numeric_problem.KIND, true_false.KIND)
 }
 """Every exercise kind, in the order the documentation lists them."""
 
