@@ -8,8 +8,7 @@ import pytest
 from kind_helpers import doc_example, pdf_texts, problems, write
 
 from studygen.compute import work_out
-from studygen.kinds.choice import TickBox
-from studygen.kinds.true_false import WorkedTrueFalse
+from studygen.kinds.choice import TickBox, WorkedChoice
 from studygen.lesson import load_lesson
 
 LESSON = """\
@@ -25,19 +24,19 @@ exercises:
 """
 
 
-def worked(tmp_path: Path, text: str) -> WorkedTrueFalse:
+def worked(tmp_path: Path, text: str) -> WorkedChoice:
     """Load and work a lesson with one true/false exercise; return its worked body."""
     [exercise] = work_out(load_lesson(write(tmp_path, text)).lesson)[0].exercises
-    assert isinstance(exercise.body, WorkedTrueFalse)
+    assert isinstance(exercise.body, WorkedChoice)
     return exercise.body
 
 
 def test_each_statement_gets_its_box_ticked_and_its_verdict(tmp_path: Path) -> None:
-    first, second = worked(tmp_path, LESSON.format(answer="true")).statements
+    first, second = worked(tmp_path, LESSON.format(answer="true")).items
     assert first.boxes == (TickBox("True", True), TickBox("False", False))
-    assert (first.verdict, first.explanation) == ("True.", "No air, no drag.")
+    assert (first.verdict, first.reason) == ("True.", "No air, no drag.")
     assert second.boxes == (TickBox("True", False), TickBox("False", True))
-    assert (second.verdict, second.explanation) == ("False.", None)
+    assert (second.verdict, second.reason) == ("False.", None)
 
 
 @pytest.mark.parametrize(
@@ -71,4 +70,10 @@ def test_the_worksheet_ticks_nothing_and_the_key_ticks_the_answer(tmp_path: Path
 
 def test_the_docs_example_of_true_or_false_loads(tmp_path: Path) -> None:
     body = worked(tmp_path, doc_example("True or false"))
-    assert [statement.verdict for statement in body.statements] == ["True.", "False."]
+    assert [item.verdict for item in body.items] == ["True.", "False."]
+
+
+def test_reason_lines_leave_room_to_correct_a_statement(tmp_path: Path) -> None:
+    assert worked(tmp_path, LESSON.format(answer="true")).reason_lines == 0
+    text = LESSON.format(answer="true").replace("    statements:", "    reason_lines: 2\n    statements:")
+    assert worked(tmp_path, text).reason_lines == 2

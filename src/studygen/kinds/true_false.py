@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field
 
+from studygen import prose
 from studygen.fields import Exercise, Flag, InlineMarkdown, Markdown, Model
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
-from studygen.kinds.choice import TickBox
-from studygen.worked import WorkedBody
+from studygen.kinds.choice import TickBox, WorkedChoice, WorkedChoiceItem
 
 
 class Statement(Model):
@@ -33,41 +32,26 @@ class TrueFalse(Exercise):
     """Says what kind of exercise this is."""
     statements: list[Statement] = Field(min_length=1, max_length=100)
     """The statements, numbered in this order."""
+    reason_lines: int = Field(default=0, ge=0, le=10)
+    """Ruled lines under each statement for the student's reason or correction (0 for none)."""
 
 
-@dataclass(frozen=True)
-class WorkedStatement:
-    """One statement ready to print: its tick boxes, and the key's verdict and explanation."""
+def work_true_false(exercise: TrueFalse, path: Path_, problems: list[LessonProblem]) -> WorkedChoice:
+    """Decide each statement's ticks and verdict (the model has checked everything already).
 
-    statement: str
-    """Markdown."""
-    boxes: tuple[TickBox, ...]
-    """The "True" and "False" boxes; on the worksheet neither is ticked."""
-    verdict: str
-    """Plain text stating the answer: "True." or "False."."""
-    explanation: str | None
-    """One-paragraph markdown."""
-
-
-@dataclass(frozen=True)
-class WorkedTrueFalse(WorkedBody):
-    """A true/false exercise with every statement's answer decided."""
-
-    statements: tuple[WorkedStatement, ...]
-
-
-def work_true_false(exercise: TrueFalse, path: Path_, problems: list[LessonProblem]) -> WorkedTrueFalse:
-    """Decide each statement's ticks and verdict (the model has checked everything already)."""
-    return WorkedTrueFalse(
+    A true/false exercise prints as a choice between True and False, so it shares the choice layout.
+    """
+    return WorkedChoice(
         tuple(
-            WorkedStatement(
-                statement=item.statement,
+            WorkedChoiceItem(
+                prompt=item.statement,
                 boxes=(TickBox(words.TRUE, item.answer), TickBox(words.FALSE, not item.answer)),
-                verdict=f"{words.TRUE if item.answer else words.FALSE}.",
-                explanation=item.explanation,
+                verdict=prose.literal(words.TRUE if item.answer else words.FALSE) + ".",
+                reason=item.explanation,
             )
             for item in exercise.statements
-        )
+        ),
+        exercise.reason_lines,
     )
 
 
@@ -75,7 +59,7 @@ KIND = Kind(
     "true-false",
     TrueFalse,
     work_true_false,
-    "kinds/true-false.html",
+    "kinds/choice.html",
     (("`statements[]` of a true-false exercise", Statement),),
 )
 """The true/false exercise's entry in the kinds registry."""
