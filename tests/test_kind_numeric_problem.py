@@ -50,6 +50,12 @@ def test_a_later_quantity_uses_the_earlier_answer_as_printed(tmp_path: Path) -> 
     assert energy.working.steps[0] == "0.5 · 29² / 2"
 
 
+def test_a_quantity_without_symbol_or_symbols_prints_only_its_steps(tmp_path: Path) -> None:
+    text = PROBLEM.replace("symbol: E, formula: m * v^2 / 2", "formula: 2 * 3 + 1")
+    _, plain = worked(tmp_path, text).asked
+    assert (plain.name, plain.formula, plain.working.line()) == (None, None, "2 · 3 + 1 = 6 + 1 = 7")
+
+
 def test_the_given_values_and_words_are_decided_for_the_template(tmp_path: Path) -> None:
     body = worked(tmp_path)
     assert body.given == ("m = 0.5", "g = 9.8", "t = 3")

@@ -54,6 +54,11 @@ def test_each_question_takes_its_own_room_or_the_exercises(tmp_path: Path) -> No
         ("size: 8", "size: 40", "13:15: exercises[0].questions[1].size: must be at most 20, got '40'"),
         ("size: 8", "size: 0", "13:15: exercises[0].questions[1].size: must be at least 1, got '0'"),
         (
+            "Why does a feather fall slowly?",
+            "Why? " * 121,
+            "7:19: exercises[0].questions[0].question: is too long: at most 600 characters fit",
+        ),
+        (
             "        answer: Rising, then levelling off.\n",
             "",
             "10:9: exercises[0].questions[1].answer: missing required key 'answer'",

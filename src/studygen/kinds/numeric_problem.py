@@ -52,8 +52,9 @@ class WorkedAsked:
     """Plain text."""
     name: str | None
     """The symbol printed before the answer (`d`), or None."""
-    formula: str
-    """The formula as the key prints it: `g · t² / 2`."""
+    formula: str | None
+    """The formula as the key prints it, `g · t² / 2`; None when it has no symbols, so would only repeat
+    the first step."""
     working: Working
     """The steps from the formula with values put in to the answer: `9.8 · 3² / 2 = 9.8 · 9 / 2 = 44.1`."""
     unit: str | None
@@ -107,6 +108,7 @@ def work_problem(
             # Later quantities use the answer as printed, as a student working on paper would.
             values[quantity.symbol] = Decimal(working.answer.replace("\u2212", "-"))
         formula_text = parse(quantity.formula).display()
+        formula_text = None if formula_text == working.steps[0] else formula_text
         asked.append(WorkedAsked(quantity.label, quantity.symbol, formula_text, working, quantity.unit))
     if len(problems) > found:
         return None
