@@ -107,9 +107,9 @@ def work_problem(
         if quantity.symbol is not None:
             # Later quantities use the answer as printed, as a student working on paper would.
             values[quantity.symbol] = Decimal(working.answer.replace("\u2212", "-"))
-        formula_text = parse(quantity.formula).display()
-        formula_text = None if formula_text == working.steps[0] else formula_text
-        asked.append(WorkedAsked(quantity.label, quantity.symbol, formula_text, working, quantity.unit))
+        shown = parse(quantity.formula).display()
+        printed = None if shown == working.steps[0] else shown
+        asked.append(WorkedAsked(quantity.label, quantity.symbol, printed, working, quantity.unit))
     if len(problems) > found:
         return None
     return WorkedNumericProblem(
