@@ -21,7 +21,7 @@ from studygen.worked import WorkedBody
 class Asked(FormulaAnswer):
     """One quantity the student finds: its label, the formula that gives it and how it is printed."""
 
-    label: Text
+    label: Text = Field(max_length=300)
     """What is asked, as the student reads it, e.g. `Distance fallen, d (in m)`."""
     symbol: Symbol | None = None
     """A symbol for the answer, e.g. `d`: the key prints `d = …`, and later asked quantities may use it."""
@@ -41,7 +41,8 @@ class NumericProblem(Exercise):
     asked: list[Asked] = Field(min_length=1, max_length=8)
     """The quantities to find, in order; a formula may use the `symbol` of one asked before it."""
     working_lines: int = Field(default=3, ge=0, le=20)
-    """Ruled lines above each answer blank on the worksheet, for the student's working (0 for none)."""
+    """Ruled lines above each answer blank on the worksheet, for the student's working (0 for none); at
+    most 20, so a quantity, its working and its answer blank fit on one page."""
 
 
 @dataclass(frozen=True)
