@@ -116,6 +116,11 @@ def test_a_teachers_slips_are_named_at_their_place(tmp_path: Path, old: str, new
     assert problems(write(tmp_path, PROBLEM.replace(old, new))) == [expected]
 
 
+def test_a_formula_that_does_not_parse_is_named_as_in_a_table(tmp_path: Path) -> None:
+    [message] = problems(write(tmp_path, PROBLEM.replace("formula: g * t,", "formula: g ** t,")))
+    assert message.startswith("8:49: exercises[0].asked[0].formula: formula 'g ** t': ")
+
+
 def test_a_problem_must_ask_something(tmp_path: Path) -> None:
     text = PROBLEM.split("    asked:")[0] + "    asked: []\n"
     assert problems(write(tmp_path, text)) == ["7:12: exercises[0].asked: needs at least 1 item(s), got 0"]
