@@ -119,7 +119,7 @@ def test_docs_describe_every_kinds_worked_body_field_by_field() -> None:
         "docs/templates.md's body tables differ from the code: replace the generated block with the "
         "output of `python -m studygen.reference bodies`"
     )
-    for kind in KINDS:
-        assert f"\n#### `{kind}` (`kinds/{kind}.html`)\n" in block
+    for kind in KINDS.values():
+        assert f"\n#### `{kind.name}` (`{kind.template}`)\n" in block
     undocumented = [line for line in block.splitlines() if line.startswith("| `") and line.endswith("|  |")]
     assert undocumented == [], "give each worked-body field a docstring: theme writers read these"

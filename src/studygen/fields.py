@@ -95,6 +95,15 @@ def _formula(value: str) -> str:
     return value
 
 
+def _flag(value: object) -> object:
+    """Accept `true` or `false` (which the loader keeps as text); refuse yes/no and the like by name."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError(f"write true or false, not {quoted(str(value))}")
+
+
 def _language(value: str) -> str:
     """Accept a BCP 47 language tag such as `en`, `de` or `pt-BR`."""
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
@@ -121,6 +130,8 @@ Symbol = Annotated[str, AfterValidator(_symbol)]
 Slug = Annotated[str, AfterValidator(_slug)]
 FormulaText = Annotated[str, AfterValidator(_formula)]
 Language = Annotated[str, AfterValidator(_language)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+"""`true` or `false`."""
 Number = Annotated[Decimal, BeforeValidator(_number_text), AfterValidator(_number)]
 """An exact decimal number such as `0.05` or `1000`, with at most 28 significant digits, below 10¹⁰⁰."""
 

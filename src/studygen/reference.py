@@ -68,6 +68,7 @@ _VALIDATED_TYPES = {
     "_symbol": "symbol",
     "_slug": "id",
     "_language": "language tag",
+    "_flag": "`true` or `false`",
 }
 
 
@@ -80,6 +81,8 @@ def _requirement(info: Any) -> str:
     )
     if default in (None, [], {}):
         return "optional"
+    if isinstance(default, bool):  # as a lesson writes it
+        return f"default `{str(default).lower()}`"
     return f"default `{default}`"
 
 

@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field
 
 from studygen.fields import Exercise
-from studygen.kinds import choice, computed_table
+from studygen.kinds import choice, computed_table, numeric_problem, true_false, written_answer
 from studygen.kinds.base import Kind
 
 __all__ = ["EXERCISE_KINDS", "KINDS", "AnyExercise", "Kind"]
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (computed_table.KIND, choice.KIND)}
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (computed_table.KIND, choice.KIND, numeric_problem.KIND, true_false.KIND, written_answer.KIND)
+}
 """Every exercise kind, in the order the documentation lists them."""
 
 EXERCISE_KINDS = tuple(KINDS)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from studygen.fields import Exercise, FormulaText, InlineMarkdown, Model, Number, Symbol, Text
-from studygen.formulas import Formula, FormulaError, NumberFormat, Working, format_number, parse, work
+from studygen.fields import Exercise, Flag, InlineMarkdown, Model, Number, Symbol, Text
+from studygen.formulas import Working, format_number
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds.base import Kind
+from studygen.kinds.formula_answers import FormulaAnswer, given_values, parse_known, work_answer
 from studygen.wording import quoted
 from studygen.worked import WorkedBody
 
@@ -27,24 +28,14 @@ class Row(Model):
     """One row per value, in this order, e.g. `[50, 200, 1000]`."""
 
 
-class Column(Model):
+class Column(FormulaAnswer):
     """One computed column of a table: a heading and the formula that fills it."""
 
     label: Text = Field(max_length=MAX_COLUMN_LABEL)
     """Column heading, e.g. `BC`; the heading prints as `BC = ε · T²`; at most 80 characters."""
-    formula: FormulaText
-    """The formula: numbers, symbols, `+ - * / ^`, parentheses and a few functions (see Formulas)."""
-    decimals: int | None = Field(default=None, ge=0, le=12)
-    """Print answers with exactly this many decimals (rounded half up)."""
-    significant: int | None = Field(default=None, ge=1, le=15)
-    """Print answers with this many significant figures; with neither this nor `decimals`, exactly."""
-
-    @model_validator(mode="after")
-    def _one_format(self) -> Column:
-        """Refuse a column that asks for both decimals and significant figures."""
-        if self.decimals is not None and self.significant is not None:
-            raise ValueError("give either `decimals` or `significant`, not both")
-        return self
+    show_formula: Flag = True
+    """With `false`, the worksheet's heading is only the label, for when finding the formula is the
+    exercise; the key still shows `label = formula` and the working."""
 
 
 class ComputedTable(Exercise):
@@ -83,70 +74,56 @@ class WorkedTable(WorkedBody):
     given: tuple[str, ...]
     """The given values as printed: `ε = 0.05`."""
     headings: tuple[str, ...]
-    """Column headings with their formulas: `BC = ε · T²`."""
+    """Column headings with their formulas, as the key prints them: `BC = ε · T²`."""
+    worksheet_headings: tuple[str, ...]
+    """Column headings as the worksheet prints them: the key's, or only the label (`show_formula: false`)."""
     rows: tuple[WorkedRow, ...]
     """The rows in the lesson's order."""
 
 
 def work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem]) -> WorkedTable | None:
     """Work out every cell of a table; return None if any column cannot be computed."""
-    known = {**table.given}
     symbol = table.rows.symbol
-    if symbol in known:
+    if symbol in table.given:
         problems.append(
             LessonProblem(
                 (*path, "given", symbol), f"{quoted(symbol)} is also the row symbol: give it one role"
             )
         )
         return None
-    formulas: list[Formula] = []
-    failed = False
-    for number, column in enumerate(table.columns):
-        formula = parse(column.formula)  # already validated by the model
-        unknown = sorted(formula.names - {*known, symbol})
-        if unknown:
-            names = ", ".join(sorted({*known, symbol}))
-            problems.append(
-                LessonProblem(
-                    (*path, "columns", number, "formula"),
-                    f"unknown symbol {', '.join(map(quoted, unknown))} in {quoted(column.formula)}: "
-                    f"define it under `given:` or use one of {names}",
-                )
-            )
-            failed = True
-        formulas.append(formula)
-    if failed:
+    known = {*table.given, symbol}
+    formulas = [
+        parse_known(column, known, (*path, "columns", number), problems, "define it under `given:`")
+        for number, column in enumerate(table.columns)
+    ]
+    if None in formulas:
         return None
     rows: list[WorkedRow] = []
+    found = len(problems)
     for row_number, value in enumerate(table.rows.values):
-        values = {**known, symbol: value}
-        cells: list[Working] = []
-        for number, (column, formula) in enumerate(zip(table.columns, formulas, strict=True)):
-            try:
-                cells.append(
-                    work(
-                        formula,
-                        values,
-                        NumberFormat(decimals=column.decimals, significant=column.significant),
-                    )
-                )
-            except FormulaError as error:
-                problems.append(
-                    LessonProblem(
-                        (*path, "columns", number, "formula"),
-                        f"cannot compute {quoted(column.formula)} for {symbol} = "
-                        f"{format_number(value, exact=True)} (rows.values[{row_number}]): {error.message}",
-                    )
-                )
-                failed = True
-        rows.append(WorkedRow(format_number(value, exact=True), tuple(cells)))
-    if failed:
+        case = f"for {symbol} = {format_number(value, exact=True)} (rows.values[{row_number}])"
+        cells = [
+            work_answer(
+                column, formula, {**table.given, symbol: value}, (*path, "columns", n), problems, case
+            )
+            for n, (column, formula) in enumerate(zip(table.columns, formulas, strict=True))
+            if formula is not None
+        ]
+        rows.append(WorkedRow(format_number(value, exact=True), tuple(c for c in cells if c is not None)))
+    if len(problems) > found:
         return None
+    headings = tuple(
+        f"{c.label} = {f.display()}" for c, f in zip(table.columns, formulas, strict=True) if f is not None
+    )
     return WorkedTable(
         prompt=table.prompt,
         symbol=symbol,
-        given=tuple(f"{name} = {format_number(value, exact=True)}" for name, value in table.given.items()),
-        headings=tuple(f"{c.label} = {f.display()}" for c, f in zip(table.columns, formulas, strict=True)),
+        given=given_values(table.given),
+        headings=headings,
+        worksheet_headings=tuple(
+            heading if column.show_formula else column.label
+            for column, heading in zip(table.columns, headings, strict=True)
+        ),
         rows=tuple(rows),
     )
 

@@ -1,0 +1,51 @@
+"""Helpers for the per-kind tests: write a lesson, load it expecting problems, read its built PDFs."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from studygen.errors import LessonError
+from studygen.lesson import load_lesson
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    """Write a lesson file from an indented literal."""
+    file = tmp_path / "lesson.yaml"
+    file.write_text(textwrap.dedent(text), encoding="utf-8")
+    return file
+
+
+def problems(file: Path) -> list[str]:
+    """Load a lesson that must fail and return its problems as printed, without the file name."""
+    with pytest.raises(LessonError) as caught:
+        load_lesson(file)
+    return [str(p).removeprefix(f"{file}:") for p in caught.value.problems]
+
+
+def pdf_texts(file: Path, out: Path, paper: str = "a4") -> dict[str, str]:
+    """Build a lesson's worksheet and key and return each PDF's text, whitespace collapsed."""
+    from pypdf import PdfReader
+
+    from studygen.build import build
+
+    [result] = list(build([file], out=out, templates=None, only=("worksheet", "answer-key"), paper=paper))
+    assert result.error is None, result.error.format_message()
+    return {
+        written.path.stem: " ".join(" ".join(p.extract_text() for p in PdfReader(written.path).pages).split())
+        for written in result.written
+    }
+
+
+def doc_example(heading: str) -> str:
+    """The YAML example under a level-2 heading of docs/lesson-format.md."""
+    import re
+
+    doc = (Path(__file__).parents[1] / "docs" / "lesson-format.md").read_text(encoding="utf-8")
+    start = doc.index(f"\n## {heading}\n")
+    end = doc.find("\n## ", start + 1)
+    match = re.search(r"^```yaml\n(.*?)^```$", doc[start:end], re.S | re.M)
+    assert match, f"no YAML example under '## {heading}'"
+    return match.group(1)
