@@ -13,12 +13,19 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field
 
 from studygen.fields import Exercise
-from studygen.kinds import choice, computed_table
+from studygen.kinds import choice, computed_table, multiple_choice
 from studygen.kinds.base import Kind
 
 __all__ = ["EXERCISE_KINDS", "KINDS", "AnyExercise", "Kind"]
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (computed_table.KIND, choice.KIND)}
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        computed_table.KIND,
+        choice.KIND,
+        multiple_choice.KIND,
+    )
+}
 """Every exercise kind, in the order the documentation lists them."""
 
 EXERCISE_KINDS = tuple(KINDS)
