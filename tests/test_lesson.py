@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from studygen.errors import LessonError
+from studygen.kinds import EXERCISE_KINDS
 from studygen.kinds.choice import Choice
 from studygen.kinds.computed_table import ComputedTable, WorkedTable
 from studygen.lesson import find_lessons, load_lesson
@@ -188,8 +189,8 @@ def test_missing_kind_and_unknown_kind(tmp_path: Path) -> None:
         """,
     )
     assert problems(file) == [
-        "3:5: exercises[0]: missing required key 'kind': one of computed-table, choice",
-        "4:11: exercises[1].kind: unknown kind 'tabel'; use one of computed-table, choice",
+        f"3:5: exercises[0]: missing required key 'kind': one of {', '.join(EXERCISE_KINDS)}",
+        f"4:11: exercises[1].kind: unknown kind 'tabel'; use one of {', '.join(EXERCISE_KINDS)}",
     ]
 
 

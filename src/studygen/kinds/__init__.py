@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field
 
 from studygen.fields import Exercise
-from studygen.kinds import choice, computed_table, matching, multiple_choice
+from studygen.kinds import choice, computed_table, fill_in_the_blanks, matching, multiple_choice
 from studygen.kinds.base import Kind
 
 __all__ = ["EXERCISE_KINDS", "KINDS", "AnyExercise", "Kind"]
@@ -24,6 +24,7 @@ KINDS: dict[str, Kind] = {
         computed_table.KIND,
         choice.KIND,
         multiple_choice.KIND,
+        fill_in_the_blanks.KIND,
         matching.KIND,
     )
 }
