@@ -144,3 +144,11 @@ def test_the_docs_example_is_a_valid_lesson(tmp_path: Path) -> None:
         "carbon dioxide",
         "stomata",
     ]
+
+
+def test_a_mistake_in_folded_text_still_points_at_the_blank(tmp_path: Path) -> None:
+    text = "    text: >-\n      Roots take in [[water]] and\n      minerals such as [[ ]], from\n      the soil.\n"
+    assert problems(tmp_path, text) == [
+        "7:24: exercises[0].text: blank '[[ ]]' is empty: write its answer between the brackets, "
+        "e.g. `[[Paris]]`, `[[Paris|paris]]` or `[[Paris; width=12]]`"
+    ]

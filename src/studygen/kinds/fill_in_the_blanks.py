@@ -8,6 +8,7 @@ text at the marks (`prose.blocks_around_blanks`) and put a gap between the piece
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -79,11 +80,13 @@ class WorkedFillInTheBlanks(WorkedBody):
 
 @dataclass(frozen=True)
 class _Written:
-    """A blank as the teacher wrote it: where it starts, all of it, and the rest of its line."""
+    """A blank as the teacher wrote it: where it starts, all of it, and how to find it in the file."""
 
     start: int
     source: str
-    line: str
+    near: str
+    """The blank and the word glued to it, e.g. `[[]].`: text that is written in the file as it is in
+    the value, even where YAML folds lines at spaces, so a problem points at the blank's own line."""
 
 
 def work_fill_in_the_blanks(
@@ -120,7 +123,7 @@ def work_fill_in_the_blanks(
                     where,
                     f"blank {quoted(blank.source)} is inside a link address or an image, where it cannot "
                     "print: move it into the text",
-                    near=blank.line,
+                    near=blank.near,
                 )
             )
     bank = _word_bank(exercise, blanks, path, problems)
@@ -137,8 +140,6 @@ def _find_blanks(text: str, where: Path_, problems: list[LessonProblem]) -> list
         position = start + 2
         if start > 0 and text[start - 1] == "\\":
             continue
-        line_end = text.find("\n", start)
-        line = text[start : line_end if line_end >= 0 else len(text)][:60]
         end = text.find("]]", start + 2)
         reopened = text.find("[[", start + 2)
         if end < 0 or "\n" in text[start:end] or 0 <= reopened < end:
@@ -147,13 +148,19 @@ def _find_blanks(text: str, where: Path_, problems: list[LessonProblem]) -> list
                     where,
                     f"a blank opened with `[[` is not closed with `]]` on the same line: close it, "
                     f"{EXAMPLE}, or write `\\[[` for two brackets",
-                    near=line,
+                    near=text[start:].split(maxsplit=1)[0][:60],
                 )
             )
             continue
-        blanks.append(_Written(start, text[start : end + 2], line))
+        blanks.append(_Written(start, text[start : end + 2], _near(text, start, end + 2)))
         position = end + 2
     return blanks
+
+
+def _near(text: str, start: int, end: int) -> str:
+    """Return the blank at text[start:end] with the word glued to it (`[[]].`), to find it in the file."""
+    glued = re.match(r"\S{0,60}", text[end:])
+    return text[start:end] + (glued.group() if glued else "")
 
 
 def _work_blank(blank: _Written, where: Path_, problems: list[LessonProblem]) -> WorkedBlank | None:
@@ -177,7 +184,7 @@ def _work_blank(blank: _Written, where: Path_, problems: list[LessonProblem]) ->
         else:
             width = int(value)
     if wrong is not None:
-        problems.append(LessonProblem(where, f"blank {quoted(blank.source)} {wrong}", near=blank.line))
+        problems.append(LessonProblem(where, f"blank {quoted(blank.source)} {wrong}", near=blank.near))
         return None
     characters = width if width is not None else max(MIN_WIDTH, max(map(len, answers)))
     others = answers[1:]
