@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from test_docs import FORMAT_DOC, fenced, section
-from test_kinds import SAMPLES, body_html
+from test_kinds import SAMPLES, body_html, refused
 
-from studygen.errors import LessonError
 from studygen.kinds.multiple_choice import WorkedMultipleChoice
 from studygen.lesson import load_lesson
 
 HEAD = "title: Forces\nexercises:\n  - kind: multiple-choice\n    title: Quiz\n    questions:\n"
 
 
-def problems(tmp_path: Path, questions: str) -> str:
-    """Load a lesson with these questions and return its error message."""
-    lesson = tmp_path / "quiz.yaml"
-    lesson.write_text(HEAD + questions, encoding="utf-8")
-    with pytest.raises(LessonError) as caught:
-        load_lesson(lesson)
-    return caught.value.format_message().replace(f"{lesson}:", "")
+def problems(tmp_path: Path, body: str) -> list[str]:
+    """Load a lesson with this exercise body and return its problems."""
+    return refused(tmp_path, HEAD + body)
 
 
 def sample() -> WorkedMultipleChoice:
@@ -63,10 +57,10 @@ def test_a_question_with_no_correct_option_says_how_to_mark_one(tmp_path: Path) 
         "          - text: Speed\n"
         "          - text: Velocity\n",
     )
-    assert message == (
+    assert message == [
         "8:11: exercises[0].questions[0].options: no option is marked correct: add `correct: true` to the "
         "right option (next to its `text:`), or to each right option if there are several"
-    )
+    ]
 
 
 def test_two_options_with_the_same_text_are_refused_at_the_repeat(tmp_path: Path) -> None:
@@ -79,16 +73,16 @@ def test_two_options_with_the_same_text_are_refused_at_the_repeat(tmp_path: Path
         "          - text: Speed\n"
         "          - text: '  velocity'\n",
     )
-    assert message == (
+    assert message == [
         "11:19: exercises[0].questions[0].options[2].text: option C 'velocity' repeats option A: "
         "give each option its own text, or delete one"
-    )
+    ]
 
 
 def test_more_than_eight_options_are_refused(tmp_path: Path) -> None:
     options = "".join(f"          - text: Option {n}\n            correct: true\n" for n in range(9))
     message = problems(tmp_path, "      - prompt: Pick.\n        options:\n" + options)
-    assert message == "8:11: exercises[0].questions[0].options: allows at most 8 item(s), got 9"
+    assert message == ["8:11: exercises[0].questions[0].options: allows at most 8 item(s), got 9"]
 
 
 def test_correct_must_be_true_or_false(tmp_path: Path) -> None:
@@ -97,9 +91,9 @@ def test_correct_must_be_true_or_false(tmp_path: Path) -> None:
         "      - prompt: Pick.\n        options:\n          - text: A\n            correct: yes please\n"
         "          - text: B\n            correct: true\n",
     )
-    assert message == (
+    assert message == [
         "9:22: exercises[0].questions[0].options[0].correct: expected `true` or `false`, got 'yes please'"
-    )
+    ]
 
 
 def test_the_docs_example_is_a_valid_lesson(tmp_path: Path) -> None:
