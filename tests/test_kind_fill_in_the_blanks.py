@@ -64,6 +64,8 @@ def test_an_unclosed_blank_says_how_to_close_it_or_write_brackets(tmp_path: Path
         ),
         ("[[metre; width=0]]", "has `width=0`: give a whole number of characters from 1 to 60"),
         ("[[metre; width=wide]]", "has `width=wide`: give a whole number of characters from 1 to 60"),
+        # Lesson text never reaches the gap's style attribute: only a number studygen checked does.
+        ("[[metre; width=1em]]", "has `width=1em`: give a whole number of characters from 1 to 60"),
     ],
 )
 def test_a_mistake_inside_a_blank_names_the_blank(tmp_path: Path, blank: str, message: str) -> None:
@@ -149,4 +151,11 @@ def test_a_mistake_in_folded_text_still_points_at_the_blank(tmp_path: Path) -> N
     assert problems(tmp_path, text) == [
         "7:24: exercises[0].text: blank '[[ ]]' is empty: write its answer between the brackets, "
         "e.g. `[[Paris]]`, `[[Paris|paris]]` or `[[Paris; width=12]]`"
+    ]
+
+
+def test_more_than_forty_blanks_are_refused(tmp_path: Path) -> None:
+    text = " ".join(f"[[w{n}]]" for n in range(41))
+    assert problems(tmp_path, f"    text: '{text}'\n") == [
+        "5:11: exercises[0].text: the text has 41 blanks; at most 40 fit: split it"
     ]

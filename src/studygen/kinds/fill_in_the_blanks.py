@@ -110,8 +110,10 @@ def work_fill_in_the_blanks(
         worked = _work_blank(blank, where, problems)
         if worked is not None:
             blanks.append(worked)
-    if len(blanks) > MAX_BLANKS:
-        problems.append(LessonProblem(where, f"the text has {len(blanks)} blanks; at most {MAX_BLANKS} fit"))
+    if len(written) > MAX_BLANKS:
+        problems.append(
+            LessonProblem(where, f"the text has {len(written)} blanks; at most {MAX_BLANKS} fit: split it")
+        )
     if len(problems) > found:
         return None
     marked = _marked(text, written)
