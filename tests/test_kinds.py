@@ -79,6 +79,16 @@ def body_html(lesson: Path, document: str) -> str:
     return html[html.index("<body") : html.index("</body>") + len("</body>")] + "\n"
 
 
+def refused(tmp_path: Path, text: str) -> list[str]:
+    """Load a lesson written as text and return its problems one a line, without the file's name."""
+    lesson = tmp_path / "lesson.yaml"
+    lesson.write_text(text, encoding="utf-8")
+    with pytest.raises(LessonError) as caught:
+        load_lesson(lesson)
+    lines = caught.value.format_message().replace(f"{lesson}:", "").splitlines()
+    return lines[1:] if len(lines) > 1 else lines  # several problems come under a count line
+
+
 @pytest.mark.parametrize("name", list(KINDS))
 @pytest.mark.parametrize("document", ["worksheet", "answer-key"])
 def test_each_kind_renders_as_its_golden_html(name: str, document: str, file_regression: typing.Any) -> None:

@@ -186,3 +186,36 @@ _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 def literal(text: str) -> str:
     """Write plain text as markdown that prints exactly as typed: every ASCII punctuation mark escaped."""
     return "".join(f"\\{char}" if char in _PUNCTUATION else char for char in text)
+
+
+# A blank in a fill-in-the-blanks text travels through markdown as a mark of private-use characters:
+# markdown leaves them alone wherever they sit (emphasis, lists, links), and no keyboard types them.
+_BLANK_MARK = re.compile("\ue000([0-9]+)\ue001")
+BLANK_MARK_CHARACTERS = ("\ue000", "\ue001")
+"""The characters a blank's mark is made of; a lesson's own text may not contain them."""
+
+
+def blank_mark(number: int) -> str:
+    """Return the mark that stands for blank `number` (0 for the first) in a text until it is printed."""
+    return f"\ue000{number}\ue001"
+
+
+def printed_blanks(text: str) -> list[int]:
+    """List the numbers of the blank marks that print as text, in order; a mark in a link address is lost."""
+    printed: list[str] = []
+    for token in _parser().parse(text):
+        if token.type in ("fence", "code_block"):
+            printed.append(token.content)
+        # An image keeps its text in its own children, printed as its `alt` attribute, where a gap
+        # cannot go: only the paragraph's direct text counts.
+        printed += [child.content for child in token.children or () if child.type in ("text", "code_inline")]
+    return [int(found) for found in _BLANK_MARK.findall("".join(printed))]
+
+
+def blocks_around_blanks(text: str) -> list[Markup]:
+    """Render markdown with blank marks and cut the HTML at each mark, for a template to put a gap between.
+
+    The work step has checked that every mark prints as text (`printed_blanks`), so a text with n
+    blanks gives n + 1 pieces of HTML.
+    """
+    return [Markup(piece) for piece in _BLANK_MARK.split(_parser().render(text))[::2]]

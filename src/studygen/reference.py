@@ -109,6 +109,8 @@ def _type_name(annotation: Any) -> str:
         return " or ".join(f"`{a}`" for a in args)
     if annotation is str:
         return "text"
+    if annotation is bool:
+        return "`true` or `false`"
     if annotation is int:
         return "whole number"
     if annotation is Decimal:

@@ -17,9 +17,10 @@ from studygen.worked import WorkedLesson
 class TemplateContext(TypedDict):
     """What every document template receives: the contract a theme writer programs against.
 
-    Templates also have the filters `markdown` (block markdown to HTML) and `inline` (one paragraph),
-    and the global `version`. An exercise's part is laid out by its kind's template, included with
-    `exercise` (a `WorkedExercise`) and `key` (True in the answer key) in scope.
+    Templates also have the filters `markdown` (block markdown to HTML), `inline` (one paragraph) and
+    `blocks_around_blanks` (block markdown cut at its blanks' marks), and the global `version`. An
+    exercise's part is laid out by its kind's template, included with `exercise` (a `WorkedExercise`)
+    and `key` (True in the answer key) in scope.
     """
 
     lesson: WorkedLesson
@@ -61,6 +62,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters["markdown"] = prose.block
     env.filters["inline"] = prose.inline
+    env.filters["blocks_around_blanks"] = prose.blocks_around_blanks
     env.globals.update(version=__version__)
     return env
 

@@ -72,6 +72,8 @@ def _problem(detail: Any, path: Path_, source: Source) -> Problem:
 
 _MESSAGES = {
     "string_type": "expected text, got {got}",
+    "bool_type": "expected `true` or `false`, got {got}",
+    "bool_parsing": "expected `true` or `false`, got {got}",
     "int_type": "expected a whole number, got {got}",
     "int_parsing": "expected a whole number, got {got}",
     "int_from_float": "expected a whole number, got {got}",

@@ -13,14 +13,32 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field
 
 from studygen.fields import Exercise
-from studygen.kinds import choice, computed_table, numeric_problem, true_false, written_answer
+from studygen.kinds import (
+    choice,
+    computed_table,
+    fill_in_the_blanks,
+    matching,
+    multiple_choice,
+    numeric_problem,
+    true_false,
+    written_answer,
+)
 from studygen.kinds.base import Kind
 
 __all__ = ["EXERCISE_KINDS", "KINDS", "AnyExercise", "Kind"]
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
-    for kind in (computed_table.KIND, choice.KIND, numeric_problem.KIND, true_false.KIND, written_answer.KIND)
+    for kind in (
+        computed_table.KIND,
+        choice.KIND,
+        numeric_problem.KIND,
+        multiple_choice.KIND,
+        true_false.KIND,
+        fill_in_the_blanks.KIND,
+        matching.KIND,
+        written_answer.KIND,
+    )
 }
 """Every exercise kind, in the order the documentation lists them."""
 
