@@ -1,4 +1,4 @@
-"""Helpers for the per-kind tests: write a lesson, load it expecting problems, read its built PDFs."""
+"""Helpers for lesson tests: write a lesson, load it expecting problems, read its built PDFs."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from studygen.errors import LessonError
 from studygen.lesson import load_lesson
 
 
-def write(tmp_path: Path, text: str) -> Path:
+def write(tmp_path: Path, text: str, name: str = "lesson.yaml") -> Path:
     """Write a lesson file from an indented literal."""
-    file = tmp_path / "lesson.yaml"
+    file = tmp_path / name
     file.write_text(textwrap.dedent(text), encoding="utf-8")
     return file
 

@@ -154,8 +154,9 @@ print(json.dumps({"code": code, "loaded": sorted(m for m in heavy if m in sys.mo
         ("-", ["--help"], []),
         ("-", ["check", "--help"], []),
         ("-", ["build", "--help"], []),
-        ("-", ["check", str(ROOT / "content")], []),
-        ("-", ["check", str(ROOT / "content") + "/"], []),
+        # The seed alone: a lesson with blanks to fill in parses its markdown while it is worked out.
+        ("-", ["check", "content"], []),
+        ("-", ["check", "content/"], []),
         # Controls: the probe sees these modules when the renderers are imported, so it can fail.
         ("studygen.render", ["--help"], ["jinja2"]),
         ("markdown_it", ["--help"], ["markdown_it"]),
@@ -175,6 +176,8 @@ print(json.dumps({"code": code, "loaded": sorted(m for m in heavy if m in sys.mo
 def test_light_commands_do_not_import_the_renderers(
     tmp_path: Path, preload: str, args: list[str], loaded: list[str]
 ) -> None:
+    (tmp_path / "content").mkdir()
+    shutil.copyfile(SEED, tmp_path / "content" / SEED.name)
     process = subprocess.run(
         [sys.executable, "-c", IMPORT_PROBE, preload, *args],
         capture_output=True,

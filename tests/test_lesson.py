@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 import typing
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from kind_helpers import problems, write
 from pydantic.fields import FieldInfo
 
 from studygen import reference
@@ -47,20 +47,6 @@ exercises:
       - prompt: One
         answer: {answer}
 """
-
-
-def write(tmp_path: Path, text: str, name: str = "lesson.yaml") -> Path:
-    """Write a lesson file from an indented literal."""
-    file = tmp_path / name
-    file.write_text(textwrap.dedent(text), encoding="utf-8")
-    return file
-
-
-def problems(file: Path) -> list[str]:
-    """Load a lesson that must fail and return its problems as printed, without the file name."""
-    with pytest.raises(LessonError) as caught:
-        load_lesson(file)
-    return [str(p).removeprefix(f"{file}:") for p in caught.value.problems]
 
 
 def test_seed_lesson_loads_with_every_part() -> None:

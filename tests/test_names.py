@@ -52,8 +52,8 @@ def test_a_lesson_with_a_hidden_character_in_its_name_builds_with_a_warning(
     folder = out / Path(name).stem
     assert (folder / "worksheet.html").is_file()
     assert result.stderr == (
-        f"Warning: {tmp_path}/{escaped}: the file name contains {character}, which do not show "
-        "(or break lines) in file lists and logs: rename it\n"
+        f"Warning: {tmp_path}/{escaped}: the file name contains {character}: hidden or line-breaking "
+        "characters make it read wrongly in file lists and logs; rename the file\n"
     )
     [line] = result.stdout.splitlines()
     assert line.startswith(f"{tmp_path}/{escaped} -> {shown(folder)}/: worksheet.html")

@@ -126,7 +126,11 @@ def _indent(text: str, first: str, rest: str) -> str:
 
 
 def _blocks() -> st.SearchStrategy[str]:
-    paragraph = st.lists(_inline(), min_size=1, max_size=3).map(" ".join)
+    paragraph = st.one_of(
+        st.lists(_inline(), min_size=1, max_size=3).map(" ".join),
+        # A line CommonMark would take as a link reference definition, and print nothing of.
+        st.tuples(WORDS, WORDS).map(lambda pair: f"[{pair[0]}]: {pair[1]}"),
+    )
     return st.recursive(
         paragraph,
         lambda inner: st.one_of(

@@ -39,6 +39,7 @@ def test_stock_templates_are_found_in_the_source_tree() -> None:
 
 def test_lesson_text_is_escaped_and_never_a_template(tmp_path: Path) -> None:
     html = html_build(tmp_path, None)
+    html = html[html.index("<body") :]  # the preview's <base> holds the temporary path, digits and all
     assert "Escapes &lt;b&gt;bold&lt;/b&gt; &amp; {{ 7*7 }}" in html
     assert "What is {{ 6*7 }}?" in html
     assert "&lt;i&gt;not italic&lt;/i&gt;" in html

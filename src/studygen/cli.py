@@ -79,8 +79,8 @@ def _warn_if_hidden(file: Path) -> None:
     found = hidden_characters(file.name)
     if found:
         click.echo(
-            f"Warning: {shown(file)}: the file name contains {', '.join(found)}, which do not show "
-            "(or break lines) in file lists and logs: rename it",
+            f"Warning: {shown(file)}: the file name contains {', '.join(found)}: hidden or line-breaking "
+            "characters make it read wrongly in file lists and logs; rename the file",
             err=True,
         )
 

@@ -50,11 +50,12 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # `html: False` makes `<b>` or `<link ...>` in a lesson print as the characters the teacher
-    # typed; the typographer stays off so lesson text prints word for word, quotes included.
+    # typed; the typographer stays off so lesson text prints word for word, quotes included. Link
+    # reference definitions are off: a line such as `[Hint]: read the graph` would otherwise vanish.
     return MarkdownIt(
         "commonmark",
         {"html": False, "typographer": False, "linkify": False, "maxNesting": _PARSER_NESTING},
-    )
+    ).disable("reference")
 
 
 @cache
@@ -62,6 +63,7 @@ def _scanner() -> MarkdownIt:
     """Build a parser that finds every image, even those the renderer would drop as unsafe."""
     from markdown_it import MarkdownIt
 
+    # References stay on here: `![x][ref]` with `[ref]: http://…` prints as text, but is refused all the same.
     scanner = MarkdownIt("commonmark", {"html": False, "maxNesting": _PARSER_NESTING})
     # The renderer silently leaves `![x](file:///etc/passwd)` as text; the check must see it to refuse it.
     scanner.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -118,11 +120,23 @@ def depth(text: str) -> int:
 
 def _could_nest_too_deeply(text: str) -> bool:
     """Tell cheaply whether a text has enough markers to nest past a limit at all."""
-    inline_bound = (text.count("*") + text.count("_")) // 2 + text.count("[")
+    inline_bound = (text.count("*") + text.count("_")) // 2 + _bracket_depth(text)
     if inline_bound > MAX_INLINE_NESTING:
         return True
     block_bound = sum(len(_MARKER.findall(prefix)) for prefix in _LINE_MARKERS.findall(text))
     return block_bound > MAX_BLOCK_NESTING
+
+
+def _bracket_depth(text: str) -> int:
+    """The most `[` open at once: links and images cannot nest deeper than their brackets do."""
+    deepest = open_now = 0
+    for char in text:
+        if char == "[":
+            open_now += 1
+            deepest = max(deepest, open_now)
+        elif char == "]" and open_now:
+            open_now -= 1
+    return deepest
 
 
 def _nesting_problem(nesting: Nesting) -> str | None:

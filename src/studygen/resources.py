@@ -154,7 +154,7 @@ def _raster_problem(data: bytes) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     too_many = (
-        f"images may have at most {MAX_IMAGE_PIXELS:,} pixels (MAX_IMAGE_PIXELS): "
+        f"images may have at most {MAX_IMAGE_PIXELS:,} pixels: "
         "save it at a smaller size; a printed page needs at most about 2500 x 3500"
     )
     try:

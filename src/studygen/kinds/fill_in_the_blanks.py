@@ -17,7 +17,7 @@ from pydantic import Field
 from studygen import prose
 from studygen.fields import Exercise, Markdown, Text
 from studygen.keys import LessonProblem, Path_
-from studygen.kinds import labels
+from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.wording import quoted
 from studygen.worked import WorkedBody
@@ -131,7 +131,7 @@ def work_fill_in_the_blanks(
     bank = _word_bank(exercise, blanks, path, problems)
     if len(problems) > found:
         return None
-    return WorkedFillInTheBlanks(marked, tuple(blanks), labels.WORD_BANK, bank)
+    return WorkedFillInTheBlanks(marked, tuple(blanks), words.WORD_BANK, bank)
 
 
 def _find_blanks(text: str, where: Path_, problems: list[LessonProblem]) -> list[_Written]:
@@ -192,7 +192,7 @@ def _work_blank(blank: _Written, where: Path_, problems: list[LessonProblem]) ->
     others = answers[1:]
     return WorkedBlank(
         answer=answers[0],
-        also=labels.ALSO_ACCEPTED.format(alternatives=", ".join(others)) if others else None,
+        also=words.ALSO_ACCEPTED.format(alternatives=", ".join(others)) if others else None,
         width=_gap_width(characters),
     )
 

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from studygen.fields import Exercise, InlineMarkdown, Model
 from studygen.keys import LessonProblem, Path_
-from studygen.kinds import labels
+from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.wording import quoted
 from studygen.worked import WorkedBody
@@ -105,17 +105,17 @@ def work_matching(exercise: Matching, path: Path_, problems: list[LessonProblem]
         return None
     texts = [text for pair in exercise.pairs for text in (pair.left, pair.right)] + rights
     order = right_order(len(exercise.pairs), len(rights), _seed(texts))
-    letter_of = {item: labels.LETTERS[position] for position, item in enumerate(order)}
+    letter_of = {item: words.LETTERS[position] for position, item in enumerate(order)}
     lefts = [
         WorkedLeft(number + 1, pair.left, letter_of[number]) for number, pair in enumerate(exercise.pairs)
     ]
-    column = [WorkedRight(labels.LETTERS[position], rights[item]) for position, item in enumerate(order)]
+    column = [WorkedRight(words.LETTERS[position], rights[item]) for position, item in enumerate(order)]
     rows = tuple(
         WorkedMatchingRow(lefts[n] if n < len(lefts) else None, column[n] if n < len(column) else None)
         for n in range(max(len(lefts), len(column)))
     )
-    stated = tuple(labels.MATCHED.format(number=left.number, letter=left.letter) for left in lefts)
-    return WorkedMatching(rows, stated, labels.ANSWER.format(answers=", ".join(stated)))
+    stated = tuple(words.MATCHED.format(number=left.number, letter=left.letter) for left in lefts)
+    return WorkedMatching(rows, stated, words.STATED_ANSWER.format(answers=", ".join(stated)))
 
 
 def _check_repeats(texts: Sequence[str], paths: Sequence[Path_], problems: list[LessonProblem]) -> None:

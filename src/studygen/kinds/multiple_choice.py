@@ -9,7 +9,7 @@ from pydantic import Field
 
 from studygen.fields import Exercise, InlineMarkdown, Markdown, Model
 from studygen.keys import LessonProblem, Path_
-from studygen.kinds import labels
+from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.wording import quoted
 from studygen.worked import WorkedBody
@@ -102,16 +102,16 @@ def _work_question(question: MultipleChoiceQuestion) -> WorkedQuestion:
     """Letter a question's options and state its answer."""
     options = tuple(
         WorkedOption(letter, option.text, option.correct, option.explanation)
-        for letter, option in zip(labels.LETTERS, question.options, strict=False)
+        for letter, option in zip(words.LETTERS, question.options, strict=False)
     )
     right = [option.letter for option in options if option.correct]
     several = len(right) > 1
     return WorkedQuestion(
         prompt=question.prompt,
         several=several,
-        note=labels.CHOOSE_ALL if several else None,
+        note=words.CHOOSE_ALL if several else None,
         options=options,
-        answer=labels.ANSWER.format(answers=", ".join(right)),
+        answer=words.STATED_ANSWER.format(answers=", ".join(right)),
     )
 
 
@@ -127,7 +127,7 @@ def _check_question(question: MultipleChoiceQuestion, path: Path_, problems: lis
         )
     seen: dict[str, str] = {}
     for number, option in enumerate(question.options):
-        letter = labels.LETTERS[number]
+        letter = words.LETTERS[number]
         same = " ".join(option.text.split()).casefold()
         if same in seen:
             problems.append(

@@ -17,3 +17,21 @@ FALSE = "False"
 """The tick box of a false statement."""
 MARKING = "Marking"
 """Labels the marking note under a written answer's model answer in the key."""
+
+CHOOSE_ALL = "Choose all that apply."
+"""Printed under a multiple-choice question with several correct options."""
+
+STATED_ANSWER = "Answer: {answers}"
+"""How the key states the answer of a question, e.g. "Answer: B, D"."""
+
+WORD_BANK = "Word bank"
+"""Heading of the words offered for the blanks of a fill-in-the-blanks text."""
+
+ALSO_ACCEPTED = "also: {alternatives}"
+"""After a filled-in blank in the key, the other answers it accepts."""
+
+MATCHED = "{number} → {letter}"
+"""One pair as the key lists it, e.g. "1 → C"."""
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+"""The letters that name options and the right-hand column, in order."""
