@@ -232,4 +232,4 @@ def blocks_around_blanks(text: str) -> list[Markup]:
     The work step has checked that every mark prints as text (`printed_blanks`), so a text with n
     blanks gives n + 1 pieces of HTML.
     """
-    return [Markup(piece) for piece in _BLANK_MARK.split(_parser().render(text))[::2]]
+    return [Markup(piece) for piece in _BLANK_MARK.split(str(block(text)))[::2]]
