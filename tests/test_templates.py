@@ -162,3 +162,19 @@ def test_a_long_option_label_wraps_inside_the_page(tmp_path: Path) -> None:
     lines = [line for line in text.splitlines() if "Wide" in line]
     assert len(lines) >= 2, text
     assert " ".join(" ".join(lines).split()) == label
+
+
+def test_a_bare_address_prints_once_and_a_named_link_gets_its_address(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    lesson = tmp_path / "links.yaml"
+    lesson.write_text(
+        "title: Links\nsource: 'See <https://example.org/bare> or [the notes](https://example.org/notes)'\n"
+        "self_check: {questions: [{question: q, answer: a}]}\n",
+        encoding="utf-8",
+    )
+    [result] = list(build([lesson], out=tmp_path / "out", templates=None))
+    assert result.error is None, result.error.format_message()
+    text = " ".join(PdfReader(result.written[0].path).pages[0].extract_text().split())
+    assert text.count("example.org/bare") == 1
+    assert "the notes <https://example.org/notes>" in text

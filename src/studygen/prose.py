@@ -72,17 +72,23 @@ def _scanner() -> MarkdownIt:
 
 def block(text: str) -> Markup:
     """Render markdown paragraphs, lists and code as HTML; fail rather than drop any of it."""
-    parser = _parser()
-    tokens = parser.parse(text)
-    _refuse_lost_text(text, tokens)
-    return Markup(parser.renderer.render(tokens, parser.options, {}))
+    return _render(text, _parser().parse(text))
 
 
 def inline(text: str) -> Markup:
     """Render one line of markdown (emphasis, code, links) without a wrapping paragraph."""
-    parser = _parser()
-    tokens = parser.parseInline(text)
+    return _render(text, _parser().parseInline(text))
+
+
+def _render(text: str, tokens: Sequence[Token]) -> Markup:
+    """Render parsed markdown, refusing text it would lose and marking links written as bare addresses."""
     _refuse_lost_text(text, tokens)
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "link_open" and child.info == "auto":
+                # `<https://…>` already shows its address: print links add it only after other text.
+                child.attrSet("class", "address")
+    parser = _parser()
     return Markup(parser.renderer.render(tokens, parser.options, {}))
 
 
