@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -13,7 +14,8 @@ import click
 
 from studygen import __version__
 from studygen.documents import DOCUMENTS, FORMATS, PAPERS
-from studygen.errors import InternalError, StudygenError, hidden_characters, shown
+from studygen.errors import InternalError, StudygenError, hidden_characters, quoted, shown
+from studygen.exports import EXPORTS
 from studygen.interrupts import Interrupted, stop_on_signals
 from studygen.source import MAX_FILE_BYTES
 from studygen.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, LimitError
@@ -40,6 +42,11 @@ def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 
 def _shared(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options `build` and `check` share: the paths, the lesson size cap and --debug."""
+    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(_reading(command))
+
+
+def _reading(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options every command that reads lessons has: the lesson size cap and --debug."""
     command = click.option(
         "--debug", is_flag=True, help="Show the full traceback of an internal error, for a bug report."
     )(command)
@@ -50,7 +57,7 @@ def _shared(command: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="Refuse lesson files larger than this many KiB.",
     )(command)
-    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(command)
+    return command
 
 
 @contextmanager
@@ -192,6 +199,66 @@ def check(paths: tuple[Path, ...], max_lesson_kb: int, debug: bool) -> None:
                 _report_failure(error, debug)
     if failed:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(list(EXPORTS)),
+    required=True,
+    help="; ".join(f"{name}: {export.description}" for name, export in EXPORTS.items()) + ".",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write; default output/<lesson or folder name> with the format's suffix.",
+)
+@_reading
+def export(path: Path, to: str, out: Path | None, max_lesson_kb: int, debug: bool) -> None:
+    """Export the flashcards of a lesson, or of all lessons in a folder, into one file for Anki or Quizlet."""
+    from studygen.export import export as export_lessons
+
+    failed = 0
+    with _reporting(debug):
+        result = export_lessons(
+            path, to=to, out=out, updated=_source_date_epoch(), max_bytes=max_lesson_kb * 1024
+        )
+        for lesson in result.lessons:
+            _warn_if_hidden(lesson.file)
+            if lesson.error is not None:
+                failed += 1
+                _report_failure(lesson.error, debug)
+            elif lesson.deck is None:
+                click.echo(f"{shown(lesson.file)}: no flashcards, nothing to export")
+            else:
+                cards = f"{lesson.cards} card{'s' if lesson.cards != 1 else ''}"
+                click.echo(f"{shown(lesson.file)}: {cards} in deck {quoted(lesson.deck)}")
+        if result.written is not None:
+            line = f"Wrote {shown(result.written)}"
+            if result.images:
+                line += (
+                    f" and {len(result.images)} image{'s' if len(result.images) != 1 else ''} beside it: "
+                    "copy the studygen-*.* files into Anki's collection.media folder before importing"
+                )
+            click.echo(line)
+    if failed:
+        sys.exit(1)
+
+
+def _source_date_epoch() -> int | None:
+    """Read SOURCE_DATE_EPOCH, the reproducible-builds time an export's notes then carry."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return None
+    if not value.strip().isdigit():
+        raise StudygenError(
+            f"SOURCE_DATE_EPOCH is {quoted(value)}: set it to whole seconds since 1970, "
+            "e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), or unset it"
+        )
+    return int(value)
 
 
 def main(prog_name: str | None = None) -> None:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from studygen.compute import work_out
 from studygen.errors import LessonError, StudygenError, shown
+from studygen.identity import duplicate_card_ids
 from studygen.model import Lesson
 from studygen.resources import check_images, check_nesting
 from studygen.source import MAX_FILE_BYTES, read_source
@@ -82,7 +83,7 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
     except ValidationError as error:
         raise LessonError(problems_in(error, source)) from None
     worked, found = work_out(lesson)
-    found += check_nesting(lesson) + check_images(lesson, file.parent)
+    found += check_nesting(lesson) + check_images(lesson, file.parent) + duplicate_card_ids(lesson)
     if found:
         raise LessonError([source.where.problem(p.path, p.message, near=p.near) for p in found])
     return LoadedLesson(lesson, worked, file)

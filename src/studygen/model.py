@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from studygen.fields import MAX_LINE, MAX_TITLE, InlineMarkdown, Language, Markdown, Model, Text
+from studygen.fields import MAX_LINE, MAX_TITLE, InlineMarkdown, Language, Markdown, Model, Slug, Text
 from studygen.kinds import AnyExercise
 
 MAX_SOURCE = 400
@@ -44,6 +44,10 @@ class Flashcard(Model):
     """Front of the card; at most 400 characters, so it prints large."""
     answer: Markdown = Field(max_length=MAX_CARD_ANSWER)
     """Back of the card; at most 900 characters, so it fits half a sheet."""
+    id: Slug | None = None
+    """Names the card for `studygen export`, e.g. `dagger-cost`: Anki keeps a card's learning history
+    under it, so its question can be reworded without starting over. Each card's id must differ. Without
+    one, the card is known by its question (see docs/exports.md)."""
 
 
 class Lesson(Model):

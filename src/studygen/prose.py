@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -70,17 +70,21 @@ def _scanner() -> MarkdownIt:
     return scanner
 
 
-def block(text: str) -> Markup:
+ImageSource = Callable[[str], str]
+"""Gives the address an image is shown from in the output, given its source as the lesson writes it."""
+
+
+def block(text: str, *, image_source: ImageSource | None = None) -> Markup:
     """Render markdown paragraphs, lists and code as HTML; fail rather than drop any of it."""
-    return _render(text, _parser().parse(text))
+    return _render(text, _parser().parse(text), image_source)
 
 
-def inline(text: str) -> Markup:
+def inline(text: str, *, image_source: ImageSource | None = None) -> Markup:
     """Render one line of markdown (emphasis, code, links) without a wrapping paragraph."""
-    return _render(text, _parser().parseInline(text))
+    return _render(text, _parser().parseInline(text), image_source)
 
 
-def _render(text: str, tokens: Sequence[Token]) -> Markup:
+def _render(text: str, tokens: Sequence[Token], image_source: ImageSource | None) -> Markup:
     """Render parsed markdown, refusing text it would lose and marking links written as bare addresses."""
     _refuse_lost_text(text, tokens)
     for token in tokens:
@@ -88,6 +92,9 @@ def _render(text: str, tokens: Sequence[Token]) -> Markup:
             if child.type == "link_open" and child.info == "auto":
                 # `<https://…>` already shows its address: print links add it only after other text.
                 child.attrSet("class", "address")
+            elif child.type == "image" and image_source is not None:
+                # An export packs images under names of its own (Anki keeps media in one flat folder).
+                child.attrSet("src", image_source(str(child.attrGet("src") or "")))
     parser = _parser()
     return Markup(parser.renderer.render(tokens, parser.options, {}))
 

@@ -105,6 +105,21 @@ def _is_markdown(annotation: Any, metadata: list[Any]) -> bool:
     return any(isinstance(marker, IsMarkdown) for marker in found)
 
 
+def image_file(source: str, folder: Path) -> Path | None:
+    """Find the file a lesson's image shows, checked again as `check` checks it; None for an inline image.
+
+    Raises ValueError with the reason if the image is refused (say, the file changed since the lesson
+    was loaded), so an export never packs a file from outside the lesson's folder.
+    """
+    root = folder.resolve()
+    reason = _refusal(source, root)
+    if reason is not None:
+        raise ValueError(f"image {quoted(source)} is refused: {reason}")
+    if source.lower().startswith("data:"):
+        return None
+    return (root / unquote(urlsplit(source).path)).resolve()
+
+
 def _refusal(source: str, root: Path) -> str | None:
     """Say why an image source is refused, or None if it is a safe file in the lesson's folder."""
     if source.lower().startswith("data:"):
