@@ -393,3 +393,48 @@ def test_raw_html_in_a_lesson_prints_as_text(file: Path, tmp_path: Path) -> None
     if raw != escaped:
         assert raw not in text
     assert RAW_TAGS.findall(text) == []
+
+
+# --- exports refuse what build refuses, and escape what it escapes ------------------------------
+
+CARD_CASES = [case for case in _committed() if b"flashcards" in (HOSTILE / case.name).read_bytes()]
+"""Committed hostile lessons with flashcards: an export loads them as a build does, and must refuse them."""
+
+
+@pytest.mark.parametrize("case", CARD_CASES, ids=[case.name for case in CARD_CASES])
+@pytest.mark.parametrize("to", ["anki", "tsv"])
+def test_hostile_lesson_is_refused_by_export(case: Case, to: str, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "deck"
+    exported = run("export", case.make(tmp_path), "--to", to, "-o", out, cwd=tmp_path)
+    assert_refused(exported, case)
+    assert not (tmp_path / "out").exists()
+
+
+def test_corpus_has_hostile_flashcards() -> None:
+    assert {"image-dotdot-in-flashcard.yaml", "flashcard-duplicate-id.yaml"} <= {c.name for c in CARD_CASES}
+
+
+CARD_ACCEPTED = [file for file in ACCEPTED_FILES if "flashcards:" in file.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("file", CARD_ACCEPTED, ids=[file.name for file in CARD_ACCEPTED])
+def test_raw_html_in_a_card_exports_as_text(file: Path, tmp_path: Path) -> None:
+    import json
+    import sqlite3
+    import zipfile
+
+    escaped = _accepted_text(file)
+    for to in ("anki", "tsv"):
+        exported = run("export", file, "--to", to, "-o", tmp_path / to, cwd=tmp_path)
+        assert (exported.code, exported.stderr) == (0, ""), exported.stderr
+    with zipfile.ZipFile(tmp_path / "anki") as package:
+        (tmp_path / "collection").write_bytes(package.read("collection.anki2"))
+        assert json.loads(package.read("media")) == {}
+    connection = sqlite3.connect(tmp_path / "collection")
+    fields = "\n".join(row[0] for row in connection.execute("SELECT flds FROM notes"))
+    connection.close()
+    for text in (fields, (tmp_path / "tsv").read_text(encoding="utf-8")):
+        assert escaped in text
+        if html.unescape(escaped) != escaped:
+            assert html.unescape(escaped) not in text
+        assert RAW_TAGS.findall(text) == []

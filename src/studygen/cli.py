@@ -218,7 +218,7 @@ def check(paths: tuple[Path, ...], max_lesson_kb: int, debug: bool) -> None:
 )
 @_reading
 def export(path: Path, to: str, out: Path | None, max_lesson_kb: int, debug: bool) -> None:
-    """Export the flashcards of a lesson, or of all lessons in a folder, into one file for Anki or Quizlet."""
+    """Export the flashcards of a lesson or folder to one file for Anki or Quizlet."""
     from studygen.export import export as export_lessons
 
     failed = 0
