@@ -276,6 +276,21 @@ def test_images_the_cards_show_are_packed_as_media_under_names_from_their_bytes(
     assert f'<img src="{shape}" alt="the same" />' in package.notes[0].back
 
 
+def test_a_changed_image_makes_the_lessons_notes_newer(tmp_path: Path) -> None:
+    lesson = write(tmp_path / "shapes" / "shapes.yaml", IMAGE_LESSON, mtime=1_700_000_000)
+    (tmp_path / "shapes" / "images").mkdir()
+    (tmp_path / "shapes" / "other.png").write_bytes(png((0, 0, 200)))
+    shape = tmp_path / "shapes" / "images" / "shape.png"
+    shape.write_bytes(png((200, 0, 0)))
+    for path in (shape, tmp_path / "shapes" / "other.png"):
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    assert {n.mod for n in export_anki(lesson, tmp_path, "before.apkg").notes} == {1_700_000_000}
+    shape.write_bytes(png((250, 0, 0)))
+    os.utime(shape, (1_700_000_900, 1_700_000_900))
+    # Only the image changed: the notes must still be newer, or Anki would keep showing the old one.
+    assert {n.mod for n in export_anki(lesson, tmp_path, "after.apkg").notes} == {1_700_000_900}
+
+
 def test_an_image_file_swapped_for_a_link_after_loading_is_still_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -440,3 +455,31 @@ def test_export_keeps_the_previous_file_when_it_fails(tmp_path: Path) -> None:
     assert run("export", lesson, "--to", "anki", "-o", "deck.apkg").exit_code == 1
     assert (tmp_path / "deck.apkg").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cells.yaml", "deck.apkg"]
+
+
+# --- docs/exports.md ------------------------------------------------------------------------------
+
+EXPORTS_DOC = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+
+
+def test_exports_doc_examples_are_valid_usage_and_name_every_format() -> None:
+    import shlex
+
+    from studygen.exports import EXPORTS
+
+    first_block = EXPORTS_DOC.split("```")[1]
+    examples = [shlex.split(line.split("#")[0]) for line in first_block.splitlines() if line.strip()]
+    assert len(examples) == 4
+    for _, name, *rest in examples:
+        with cli.make_context("studygen", [name]) as parent:
+            cli.commands[name].make_context(name, rest, parent=parent)  # raises on any usage error
+    for name, export in EXPORTS.items():
+        assert f"| `{name}` | `output/<name>{export.suffix}` |" in EXPORTS_DOC
+
+
+def test_exports_doc_shows_the_tsv_header_as_written(tmp_path: Path) -> None:
+    assert run("export", SEED, "--to", "tsv", "-o", "seed.txt").exit_code == 0
+    written = (tmp_path / "seed.txt").read_text(encoding="utf-8").splitlines()
+    shown = EXPORTS_DOC.split("```\n#separator:Tab\n", 1)[1].split("```", 1)[0].splitlines()
+    assert ["#separator:Tab", *shown[:4]] == written[:5]
+    assert shown[4].split("\t")[:2] == written[5].split("\t")[:2]
