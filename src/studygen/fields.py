@@ -156,12 +156,12 @@ class NumberFormatting(Model):
     thousands: Flag = False
     """With `true`, group the digits before the decimal point in threes: `1,157.63`."""
     scientific: Flag | None = None
-    """`true`: always print as `1.2 × 10⁶`; `false`: never; not given: only for values of 10¹² or more
-    or under 10⁻⁶ (see `scientific_above` and `scientific_below`)."""
+    """`true`: always print in scientific notation (1.2 times 10⁶); `false`: never; not given: only for
+    values of 10¹² or more or under 10⁻⁶ (see `scientific_above` and `scientific_below`)."""
     scientific_above: int | None = Field(default=None, ge=1, le=MAX_EXPONENT)
-    """Print values of 10 to this power or more as `1.2 × 10⁶`, e.g. `6`; default 12."""
+    """Print values of 10 to this power or more in scientific notation, e.g. `6`; default 12."""
     scientific_below: int | None = Field(default=None, ge=-MAX_EXPONENT, le=-1)
-    """Print values under 10 to this (negative) power as `3.0 × 10⁻⁴`, e.g. `-3`; default -6; not used
+    """Print values under 10 to this (negative) power in scientific notation, e.g. `-3`; default -6; not used
     with `decimals`, which already say how small a value may show."""
 
     @model_validator(mode="after")
