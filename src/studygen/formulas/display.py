@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from studygen.formulas.numbers import EXACT, MINUS, TIMES, NumberFormat, format_decimal, is_whole
+from studygen.formulas.numbers import (
+    EXACT,
+    INEXACT_SIGNIFICANT,
+    MAX_SIGNIFICANT,
+    MINUS,
+    TIMES,
+    NumberFormat,
+    format_decimal,
+    is_whole,
+)
 from studygen.formulas.tokens import FRACTION_GLYPHS, SUPERSCRIPTS
 from studygen.formulas.tree import BinOp, Call, Name, Neg, Node, Num
 
@@ -97,6 +106,21 @@ def _show_call(node: Call, style: NumberFormat) -> tuple[str, int]:
         if isinstance(arg, (Name, Num)) and strength == _ATOM:
             return "\u221a" + text, _PREFIX
         return f"\u221a({text})", _PREFIX
+    if node.func == "round":
+        return _show_round(node, style), _ATOM
     if node.func == "abs":
         return f"|{show(node.args[0], style)[0]}|", _ATOM
     return f"{node.func}({', '.join(show(arg, style)[0] for arg in node.args)})", _ATOM
+
+
+def _show_round(node: Call, style: NumberFormat) -> str:
+    """round(x, n) with an inexact x shows x to n + 2 decimals, so round(54778.0784, 2) reads right."""
+    places = node.args[1] if len(node.args) == 2 else None
+    value = node.args[0]
+    texts = [show(arg, style)[0] for arg in node.args]
+    if isinstance(value, Num) and not value.exact and value.fraction is None and isinstance(places, Num):
+        figures = value.value.adjusted() + 1 + int(places.value) + 2
+        if figures > INEXACT_SIGNIFICANT:
+            shown = replace(style, significant=min(figures, MAX_SIGNIFICANT))
+            texts[0] = format_decimal(value.value, shown, False)
+    return f"round({', '.join(texts)})"
