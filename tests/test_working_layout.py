@@ -1,4 +1,5 @@
 """How the key lays out working: wrapped only before `=` or `≈`, the answer never alone on a line."""
+# ruff: noqa: RUF001, RUF003
 
 from __future__ import annotations
 
