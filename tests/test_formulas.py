@@ -376,8 +376,10 @@ def test_global_decimal_context_is_untouched() -> None:
         (D("2000.00"), NumberFormat(), "2000"),
         (D("0.05"), NumberFormat(), "0.05"),
         (D("1E-4"), NumberFormat(), "0.0001"),
-        (D("0.0000001"), NumberFormat(), "0.0000001"),
-        (D("1E+30"), NumberFormat(), "1" + "0" * 30),
+        (D("0.000001"), NumberFormat(), "0.000001"),
+        (D("0.0000001"), NumberFormat(scientific=False), "0.0000001"),
+        (D("1E+30"), NumberFormat(scientific=False), "1" + "0" * 30),
+        (D("999999999999"), NumberFormat(), "999999999999"),
         (D(-3), NumberFormat(), "−3"),
         (D("-0.5"), NumberFormat(), "−0.5"),
         (D("-0"), NumberFormat(), "0"),
@@ -406,11 +408,13 @@ def test_format_number(value: D, fmt: NumberFormat, text: str) -> None:
     assert format_number(value, fmt) == text
 
 
-def test_format_number_never_uses_scientific_notation() -> None:
+def test_format_number_never_writes_e_notation() -> None:
     for exponent in range(-30, 31):
-        text = format_number(D(f"1E{exponent}"))
+        text = format_number(D(f"1E{exponent}"), NumberFormat(scientific=False))
         assert "E" not in text and "e" not in text
         assert D(text) == D(f"1E{exponent}")
+    for exponent in range(-6, 12):  # within the default bounds, plain too
+        assert D(format_number(D(f"1E{exponent}"))) == D(f"1E{exponent}")
 
 
 @pytest.mark.parametrize(
@@ -868,9 +872,9 @@ def test_precedence_matches_python(numbers: list[int], ops: list[str]) -> None:
 @given(
     st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**20), max_value=10**20),
     st.one_of(
-        st.just(NumberFormat()),
-        st.integers(0, 12).map(lambda d: NumberFormat(decimals=d)),
-        st.integers(1, 15).map(lambda s: NumberFormat(significant=s)),
+        st.just(NumberFormat(scientific=False)),
+        st.integers(0, 12).map(lambda d: NumberFormat(decimals=d, scientific=False)),
+        st.integers(1, 15).map(lambda s: NumberFormat(significant=s, scientific=False)),
     ),
 )
 def test_format_number_is_plain_and_close(value: D, fmt: NumberFormat) -> None:
@@ -881,5 +885,5 @@ def test_format_number_is_plain_and_close(value: D, fmt: NumberFormat) -> None:
     if fmt.decimals is not None:
         assert abs(shown - value) <= D(1).scaleb(-fmt.decimals) / 2
     significant_digits = "".join(map(str, value.as_tuple().digits)).rstrip("0")
-    if fmt == NumberFormat() and len(significant_digits) < 28:
+    if fmt == NumberFormat(scientific=False) and len(significant_digits) < 28:
         assert shown == value  # exact values are shown exactly

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from studygen.formulas import FormulaError, parse
+from studygen.formulas import FormulaError, NumberFormat, parse
 from studygen.formulas.limits import MAX_EXPONENT, PRECISION, check_magnitude
+from studygen.formulas.numbers import MAX_DECIMALS, MAX_SIGNIFICANT, SCIENTIFIC_ABOVE, SCIENTIFIC_BELOW
 from studygen.wording import quoted
 
 MAX_TITLE = 200
@@ -142,6 +143,55 @@ class Model(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", use_attribute_docstrings=True, hide_input_in_errors=True
     )
+
+
+class NumberFormatting(Model):
+    """How a number is printed: the keys any value, column or answer that prints a number shares."""
+
+    decimals: int | None = Field(default=None, ge=0, le=MAX_DECIMALS)
+    """Print with exactly this many decimals, keeping zeros (`1050.00`); rounded half away from zero."""
+    significant: int | None = Field(default=None, ge=1, le=MAX_SIGNIFICANT)
+    """Print with this many significant figures, keeping zeros (`1.20`); with neither this nor
+    `decimals`, exactly (or to 6 figures when the value cannot be exact, such as 1/3)."""
+    thousands: Flag = False
+    """With `true`, group the digits before the decimal point in threes: `1,157.63`."""
+    scientific: Flag | None = None
+    """`true`: always print in scientific notation (1.2 times 10⁶); `false`: never; not given: only for
+    values of 10¹² or more or under 10⁻⁶ (see `scientific_above` and `scientific_below`)."""
+    scientific_above: int | None = Field(default=None, ge=1, le=MAX_EXPONENT)
+    """Print values of 10 to this power or more in scientific notation, e.g. `6`; default 12."""
+    scientific_below: int | None = Field(default=None, ge=-MAX_EXPONENT, le=-1)
+    """Print values under 10 to this (negative) power in scientific notation, e.g. `-3`; default -6; not used
+    with `decimals`, which already say how small a value may show."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NumberFormatting:
+        """Refuse settings that contradict each other, saying which to keep."""
+        if self.decimals is not None and self.significant is not None:
+            raise ValueError("give either `decimals` or `significant`, not both")
+        bounds = self.scientific_above is not None or self.scientific_below is not None
+        if self.scientific is not None and bounds:
+            raise ValueError(
+                "`scientific_above` and `scientific_below` apply only without `scientific`: "
+                "remove one or the other"
+            )
+        return self
+
+    @property
+    def number_format(self) -> NumberFormat:
+        """The settings as the formatter takes them."""
+        return NumberFormat(
+            decimals=self.decimals,
+            significant=self.significant,
+            thousands=self.thousands,
+            scientific=self.scientific,
+            above=SCIENTIFIC_ABOVE if self.scientific_above is None else self.scientific_above,
+            below=SCIENTIFIC_BELOW if self.scientific_below is None else self.scientific_below,
+        )
+
+
+NUMBER_FORMAT_KEYS = frozenset(NumberFormatting.model_fields)
+"""Keys a part of a lesson has for formatting its numbers; the key tables list them after its own keys."""
 
 
 class Exercise(Model):

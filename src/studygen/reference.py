@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from studygen.fields import NUMBER_FORMAT_KEYS
 from studygen.kinds import KINDS
 from studygen.model import Flashcard, Lesson, Question, SelfCheck
 
@@ -41,8 +42,10 @@ def key_tables() -> str:
             "| key | type | required? | meaning |",
             "|---|---|---|---|",
         ]
-        # `kind` comes first: it says which table of keys applies.
-        fields = sorted(model.model_fields.items(), key=lambda item: item[0] != "kind")
+        # `kind` comes first: it says which table of keys applies; the number format's keys come last.
+        fields = sorted(
+            model.model_fields.items(), key=lambda item: (item[0] != "kind", item[0] in NUMBER_FORMAT_KEYS)
+        )
         for name, info in fields:
             meaning = " ".join((info.description or "").split()).replace("|", "\\|")
             kind = _type_name(

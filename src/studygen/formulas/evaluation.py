@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from studygen.formulas.errors import FormulaError, at
 from studygen.formulas.limits import MAX_EXPONENT, MAX_ROUND_DECIMALS, PRECISION, check_magnitude
@@ -17,10 +18,12 @@ from studygen.formulas.tree import BinOp, Call, Name, Neg, Node, Num, children, 
 
 @dataclass(frozen=True)
 class Value:
-    """An intermediate result and whether it is exact."""
+    """An intermediate result and whether it is exact; a fraction such as ⅓ also carries its p/q."""
 
     value: Decimal
     exact: bool
+    fraction: tuple[int, int] | None = None
+    """(p, q) while the value is still a fraction as written; `value` is then only p/q to 28 digits."""
 
 
 def new_context() -> decimal.Context:
@@ -44,7 +47,7 @@ def apply(node: Node, args: Sequence[Value], context: decimal.Context) -> Value:
     """Compute one operation node from the values of its operands."""
     try:
         if isinstance(node, Neg):
-            result = _run(context, context.minus, args[0])
+            result = _negate(args[0], context)
         elif isinstance(node, BinOp):
             result = _binary(node.op, args[0], args[1], context, node.pos)
         elif isinstance(node, Call):
@@ -57,11 +60,52 @@ def apply(node: Node, args: Sequence[Value], context: decimal.Context) -> Value:
         raise FormulaError("division by zero", node.pos) from None
     except decimal.DecimalException:
         raise FormulaError("this part of the formula cannot be computed", node.pos) from None
-    return Value(check_magnitude(result.value, node.pos), result.exact)
+    return Value(check_magnitude(result.value, node.pos), result.exact, result.fraction)
+
+
+def _negate(x: Value, context: decimal.Context) -> Value:
+    """Minus x; minus ½ stays a fraction."""
+    result = _run(context, context.minus, x)
+    if x.fraction is None:
+        return result
+    numerator, denominator = x.fraction
+    return Value(result.value, x.exact, (-numerator, denominator))
+
+
+def _ratio(x: Value) -> tuple[Decimal, Decimal, bool]:
+    """A value as numerator, denominator and exactness: ⅓ is (1, 3, exact), 2.5 is (2.5, 1, as it is)."""
+    if x.fraction is None:
+        return x.value, Decimal(1), x.exact
+    numerator, denominator = x.fraction
+    return Decimal(numerator), Decimal(denominator), True
+
+
+def _with_fraction(op: str, a: Value, b: Value, context: decimal.Context, pos: int) -> Value:
+    """+, minus, · and / where one side is a fraction: on numerators and denominators, one division last.
+
+    So ⅓ · 3 is (1 · 3) / 3 = 1 exactly, and 9 · ⅓ is 9 / 3 = 3, where 0.333… · 3 would be ≈ 1.
+    """
+    an, ad, a_exact = _ratio(a)
+    bn, bd, b_exact = _ratio(b)
+    context.clear_flags()
+    if op in "+-":
+        combine = context.add if op == "+" else context.subtract
+        numerator = combine(context.multiply(an, bd), context.multiply(bn, ad))
+        denominator = context.multiply(ad, bd)
+    elif op == "*":
+        numerator, denominator = context.multiply(an, bn), context.multiply(ad, bd)
+    else:
+        if bn.is_zero():
+            raise FormulaError("division by zero", pos)
+        numerator, denominator = context.multiply(an, bd), context.multiply(ad, bn)
+    value = context.divide(numerator, denominator)
+    return Value(value, a_exact and b_exact and not context.flags[decimal.Inexact])
 
 
 def _binary(op: str, a: Value, b: Value, context: decimal.Context, pos: int) -> Value:
     """+ - * / ^ on two values."""
+    if op != "^" and (a.fraction is not None or b.fraction is not None):
+        return _with_fraction(op, a, b, context, pos)
     if op == "+":
         return _run(context, context.add, a, b)
     if op == "-":
@@ -99,7 +143,37 @@ def _power(base: Value, exponent: Value, context: decimal.Context, pos: int) -> 
         raise FormulaError(
             f"result is too small (more than {MAX_EXPONENT} zeros after the decimal point)", pos
         )
-    return _run(context, context.power, base, exponent)
+    if base.fraction is not None and is_whole(e):
+        numerator, denominator = (Value(Decimal(part), True) for part in base.fraction)
+        top, bottom = (_run(context, context.power, part, exponent) for part in (numerator, denominator))
+        return _with_fraction("/", top, bottom, context, pos)
+    result = _run(context, context.power, base, exponent)
+    if result.exact or is_whole(e):
+        return result
+    return _exact_root(base, exponent, result)
+
+
+MAX_ROOT = 12
+"""Roots up to the 12th (exponents p/q with q ≤ 12) are checked for an exact result: 4^0.5 = 2, 8^⅓ = 2."""
+
+
+def _exact_root(base: Value, exponent: Value, result: Value) -> Value:
+    """The result made exact when it is: c = b^(p/q) exactly if c^q = b^p, checked in whole numbers."""
+    if not (base.exact or base.fraction) or not (exponent.exact or exponent.fraction):
+        return result
+    p, q = exponent.fraction or Fraction(exponent.value).as_integer_ratio()
+    if q > MAX_ROOT or abs(p) > MAX_ROOT:
+        return result
+    bn, bd, _ = _ratio(base)
+    if p < 0:
+        bn, bd, p = bd, bn, -p
+    candidate = decimal.Context(prec=PRECISION - 6).plus(result.value).normalize()
+    whole = decimal.Context(prec=2000, traps=[decimal.Inexact])  # c^q · bd^p == bn^p, all exact
+    try:
+        same = whole.multiply(whole.power(candidate, q), whole.power(bd, p)) == whole.power(bn, p)
+    except decimal.Inexact:  # pragma: no cover - the digits are far within the precision
+        same = False
+    return Value(tidy(candidate), True) if same else result
 
 
 def _call(func: str, args: Sequence[Value], context: decimal.Context, pos: int) -> Value:
@@ -210,7 +284,7 @@ def _unknown_name(node: Name, values: Mapping[str, object]) -> FormulaError:
 def _evaluate_node(node: Node, env: Mapping[str, Decimal], context: decimal.Context) -> Value:
     """Evaluate a tree bottom-up."""
     if isinstance(node, Num):
-        return Value(node.value, node.exact)
+        return Value(node.value, node.exact, node.fraction)
     if isinstance(node, Name):
         return Value(env[node.name], True)
     args = [_evaluate_node(child, env, context) for child in children(node)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import difflib
 import re
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import TypeVar
 
 from studygen.formulas.display import show
 from studygen.formulas.errors import FormulaError, at
-from studygen.formulas.limits import MAX_DEPTH, MAX_NODES, MAX_SOURCE_LENGTH, check_magnitude
+from studygen.formulas.limits import MAX_DEPTH, MAX_NODES, MAX_SOURCE_LENGTH, PRECISION, check_magnitude
 from studygen.formulas.tokens import Token, tokenize
 from studygen.formulas.tree import BinOp, Call, Name, Neg, Node, Num, names_in_order
 
@@ -39,11 +40,11 @@ _FUNCTIONS: dict[str, tuple[int, int | None, str]] = {
 #   unary      := ('-' | '+') unary | power
 #   power      := postfix ('^' unary)?              right-associative; 2^-1 is allowed
 #   postfix    := primary SUPERSCRIPT*             x², x⁻¹, xⁿ
-#   primary    := number | name | function '(' args ')' | '(' expression ')'
+#   primary    := number | fraction (½ ⅓ ⅔ ¼ ¾) | name | function '(' args ')' | '(' expression ')'
 #               | '|' expression '|' | '√' primary
 # ---------------------------------------------------------------------------------------------
 
-_OPERAND_START = frozenset({"num", "name", "(", "\u221a"})
+_OPERAND_START = frozenset({"num", "frac", "name", "(", "\u221a"})
 _SUPERSCRIPT_RE = re.compile(r"(-?)([0-9]+|n|i)")
 _N = TypeVar("_N", Num, Name, Neg, BinOp, Call)
 
@@ -190,6 +191,9 @@ class _Parser:
         if token.kind == "num":
             self.advance()
             return self.count(Num(self.literal(token.text, token.pos), True, token.pos))
+        if token.kind == "frac":
+            self.advance()
+            return self.count(fraction(token.text, token.pos))
         if token.kind == "name":
             return self.name()
         if token.kind == "(":
@@ -342,6 +346,14 @@ class _Parser:
                 f" (known functions: {', '.join(sorted(_FUNCTIONS))}; to multiply, write '{name.text} * (…)')"
             )
         return FormulaError(f"unknown function '{name.text}' {at(name.pos)}{hint}", name.pos)
+
+
+def fraction(text: str, pos: int) -> Num:
+    """The node of a fraction such as ⅓ (`text` is "1/3"): exactly p/q, its decimal value for show."""
+    numerator, denominator = (int(part) for part in text.split("/"))
+    context = decimal.Context(prec=PRECISION)
+    value = context.divide(Decimal(numerator), Decimal(denominator))
+    return Num(value, not context.flags[decimal.Inexact], pos, fraction=(numerator, denominator))
 
 
 def _arity_message(func: str, got: int, fewest: int, most: int | None, usage: str) -> str:

@@ -22,10 +22,13 @@ _OPERATORS = {
     "^": "^",
 }
 _PUNCTUATION = frozenset("(),|\u221a")  # √ is a prefix square root
+FRACTION_GLYPHS = {(1, 2): "½", (1, 3): "⅓", (2, 3): "⅔", (1, 4): "¼", (3, 4): "¾"}
+"""The fractions a formula may write as one character; each is the exact value p/q."""
+_FRACTIONS = {glyph: pq for pq, glyph in FRACTION_GLYPHS.items()}
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿⁱ"
 _FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPTS, "0123456789-ni")
 # Some of these count as identifier characters for Python (· and ⁿ do), but here they are operators.
-_NOT_IN_NAMES = frozenset(_OPERATORS) | _PUNCTUATION | frozenset(SUPERSCRIPTS)
+_NOT_IN_NAMES = frozenset(_OPERATORS) | _PUNCTUATION | frozenset(SUPERSCRIPTS) | frozenset(_FRACTIONS)
 _DIGITS = frozenset("0123456789")  # ASCII only: str.isdigit() would also accept ² and ٣
 _NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 _SCIENTIFIC_RE = re.compile(r"[eE]([+\-\u2212]?)([0-9]+)")
@@ -50,7 +53,7 @@ _QUOTES = frozenset("'\"`\u2018\u2019\u201c\u201d")
 
 @dataclass(frozen=True)
 class Token:
-    """One token: `kind` is num, name, op, sup, end or the punctuation character itself."""
+    """One token: `kind` is num, frac, name, op, sup, end or the punctuation character itself."""
 
     kind: str
     text: str  # normalised: '·' becomes '*', superscripts become plain digits
@@ -95,6 +98,10 @@ def tokenize(source: str) -> list[Token]:
             raw = source[i:end]
             tokens.append(Token("sup", raw.translate(_FROM_SUPERSCRIPT), raw, i))
             i = end
+        elif ch in _FRACTIONS:
+            numerator, denominator = _FRACTIONS[ch]
+            tokens.append(Token("frac", f"{numerator}/{denominator}", ch, i))
+            i += 1
         elif _is_name_start(ch):
             end = i + 1
             while end < len(source) and _is_name_part(source[end]):

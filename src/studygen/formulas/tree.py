@@ -13,6 +13,10 @@ class Num:
     value: Decimal
     exact: bool = True
     pos: int = field(default=-1, compare=False)
+    fraction: tuple[int, int] | None = None
+    """(p, q) for a fraction written as ½ or ⅔: its value is p/q exactly, whatever `value` holds."""
+    places: int | None = None
+    """Decimals to show it with: the result of round(x, 2) prints as 1050.00."""
 
 
 @dataclass(frozen=True)

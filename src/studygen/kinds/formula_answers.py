@@ -5,37 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from pydantic import Field, model_validator
-
-from studygen.fields import FormulaText, Model, Text
-from studygen.formulas import Formula, FormulaError, NumberFormat, Working, format_number, parse, work
+from studygen.fields import FormulaText, NumberFormatting, Text
+from studygen.formulas import Formula, FormulaError, Working, format_number, parse, work
 from studygen.keys import LessonProblem, Path_
 from studygen.wording import quoted
 
 
-class FormulaAnswer(Model):
+class FormulaAnswer(NumberFormatting):
     """An answer computed from a formula: its label, the formula and how the answer is printed."""
 
     label: Text
     """What the answer is called."""
     formula: FormulaText
     """The formula: numbers, symbols, `+ - * / ^`, parentheses and a few functions (see Formulas)."""
-    decimals: int | None = Field(default=None, ge=0, le=12)
-    """Print answers with exactly this many decimals (rounded half up)."""
-    significant: int | None = Field(default=None, ge=1, le=15)
-    """Print answers with this many significant figures; with neither this nor `decimals`, exactly."""
-
-    @model_validator(mode="after")
-    def _one_format(self) -> FormulaAnswer:
-        """Refuse an answer that asks for both decimals and significant figures."""
-        if self.decimals is not None and self.significant is not None:
-            raise ValueError("give either `decimals` or `significant`, not both")
-        return self
-
-    @property
-    def number_format(self) -> NumberFormat:
-        """How the answer is printed."""
-        return NumberFormat(decimals=self.decimals, significant=self.significant)
 
 
 def given_values(given: Mapping[str, Decimal]) -> tuple[str, ...]:

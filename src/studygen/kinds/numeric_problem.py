@@ -109,7 +109,7 @@ def work_problem(
             continue
         if quantity.symbol is not None:
             # Later quantities use the answer as printed, as a student working on paper would.
-            values[quantity.symbol] = Decimal(working.answer.replace("\u2212", "-"))
+            values[quantity.symbol] = working.printed
         shown = parse(quantity.formula).display()
         printed = None if shown == working.steps[0] else shown
         asked.append(WorkedAsked(quantity.label, quantity.symbol, printed, working, quantity.unit))
