@@ -146,8 +146,18 @@ def _quantity(value: object) -> QuantityValue:
         return value
     written = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
     if written is None or _is_number(str(value)):  # `1e5` is a number, not 1 with a unit `e5`
+        if isinstance(value, str) and _looks_like_a_value(value):
+            raise ValueError(
+                f"{quoted(value)} is not a value: write a number, then its unit, such as `9.8 m/s²` or "
+                "`72 km/h` (a formula cannot go here)"
+            )
         return QuantityValue(_plain_number(value))
     return QuantityValue(_plain_number(written.group(1)), _unit(written.group(2)))
+
+
+def _looks_like_a_value(text: str) -> bool:
+    """Whether text that is not a number still holds digits and letters, as `1/0 m` does."""
+    return not _is_number(text) and any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
 
 
 def _is_number(text: str) -> bool:

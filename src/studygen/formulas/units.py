@@ -128,10 +128,12 @@ def _unexpected(written: str, position: int) -> str:
     """Say which character of a unit is not allowed, and what a unit looks like."""
     if position >= len(written):
         return f"the unit '{written}' ends too early: write one such as m, m/s or kg·m/s²"
+    from studygen.wording import shown
+
     ch = written[position]
     named = f"'{ch}'" if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
     return (
-        f"unexpected character {named} in the unit '{written}' {at(position)}: a unit is names "
+        f"unexpected character {named} in the unit '{shown(written)}' {at(position)}: a unit is names "
         "such as m, s, kg joined by * or · or /, with powers such as m^2 or m²"
     )
 
