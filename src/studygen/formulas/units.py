@@ -183,7 +183,7 @@ def unit_text(unit: Any) -> str:
     ureg = registry()
     over: list[str] = []
     under: list[str] = []
-    for name, power in sorted(unit._units.items(), key=lambda item: -item[1]):
+    for name, power in unit._units.items():
         symbol = ureg.get_symbol(name)
         text = symbol + (_superscript(abs(power)) if abs(power) != 1 else "")
         (over if power > 0 else under).append(text)
