@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from kind_helpers import pdf_texts, write
+from kind_helpers import doc_example, pdf_texts, write
 
 from studygen.compute import work_out
 from studygen.kinds.computed_table import WorkedTable
@@ -318,3 +318,11 @@ def test_a_lesson_with_a_unit_imports_pint_only_then(tmp_path: Path) -> None:
         check=True,
     )
     assert result.stdout == "True\n"
+
+
+def test_the_docs_example_of_units_builds_with_its_commented_steps(tmp_path: Path) -> None:
+    text = pdf_texts(write(tmp_path, doc_example("Units")), tmp_path / "out")["answer-key"]
+    assert "u = 72 km/h = 20 m/s" in text
+    assert "800 · 20² / 2 = 800 · 400 / 2 = 320000 / 2 = 160000 J" in text
+    assert "2 · 3 = 6 V" in text
+    assert "9.8 · 1 = 9.8 m/s = 35.28" in text
