@@ -64,18 +64,10 @@ def registry() -> pint.UnitRegistry[Any]:
 class Unit:
     """A unit as a teacher wrote it (`text`, for print) and as pint reads it (`pint`, for algebra)."""
 
-    text: str
+    text: str = field(compare=False)
     """The unit as printed: the teacher's own names, with `²` for `^2` and `·` for `*`: `m/s²`."""
-    pint: Any = field(compare=False, repr=False)
-    """The pint unit; equal units compare by it."""
-
-    def __eq__(self, other: object) -> bool:
-        """Units are equal when pint reads them the same: `m/s` and `m s⁻¹` are."""
-        return isinstance(other, Unit) and bool(self.pint == other.pint)
-
-    def __hash__(self) -> int:
-        """Hash by pint's unit, like equality."""
-        return hash(self.pint)
+    pint: Any = field(repr=False)
+    """The pint unit; units compare by it, so `m/s` equals `m s⁻¹`."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pydantic import Field
 from studygen.fields import Exercise, Flag, InlineMarkdown, Model, Quantity, Symbol, Text, UnitText
 from studygen.formulas import Working
 from studygen.formulas.units import Quantity as QuantityValue
+from studygen.formulas.units import Unit
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds.base import Kind
 from studygen.kinds.formula_answers import (
@@ -175,7 +176,7 @@ def _row_values(rows: Row) -> list[QuantityValue]:
 
 
 def _worked_row(
-    symbol: str, value: QuantityValue, row_unit: object, cells: list[WorkedAnswer]
+    symbol: str, value: QuantityValue, row_unit: Unit | None, cells: list[WorkedAnswer]
 ) -> tuple[WorkedRow, list[WorkedAnswer]]:
     """One row as printed: its value (the unit only when rows do not share one), its key value, its cells."""
     printed = quantity_text(value if row_unit is None else QuantityValue(value.magnitude))
