@@ -239,6 +239,12 @@ ERRORS = [
         "8:47: exercises[0].asked[0].unit: unknown unit 'mtrs': did you mean 'metre'?",
     ),
     (
+        '{d: "0,5 m"}',
+        '{label: "Distance", formula: d}',
+        "6:16: exercises[0].given.d: '0,5 m' is not a value: write a number, then its unit, such as "
+        "`9.8 m/s²` or `72 km/h` (use a point: 0.5 m)",
+    ),
+    (
         "{m: 2, v: 3}",
         '{label: "Energy", formula: m * v^2 / 2, unit: J}',
         None,  # no value has a unit: `unit:` is printed as written, as before

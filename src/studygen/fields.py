@@ -147,9 +147,11 @@ def _quantity(value: object) -> QuantityValue:
     written = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
     if written is None or _is_number(str(value)):  # `1e5` is a number, not 1 with a unit `e5`
         if isinstance(value, str) and _looks_like_a_value(value):
+            comma = re.search(r"[0-9](,)[0-9]", value)
+            hint = f"use a point: {value.replace(',', '.', 1)}" if comma else "a formula cannot go here"
             raise ValueError(
                 f"{quoted(value)} is not a value: write a number, then its unit, such as `9.8 m/s²` or "
-                "`72 km/h` (a formula cannot go here)"
+                f"`72 km/h` ({hint})"
             )
         return QuantityValue(_plain_number(value))
     return QuantityValue(_plain_number(written.group(1)), _unit(written.group(2)))

@@ -93,9 +93,9 @@ class WorkedAnswer:
     """Whether the unit was derived and checked; False when no value had a unit and `unit:` is as written."""
 
 
-def uses_units(values: Mapping[str, Quantity]) -> bool:
-    """Whether any value has a unit: only then are formulas' units derived and checked."""
-    return any(value.unit is not None for value in values.values())
+def uses_units(formula: Formula, values: Mapping[str, Quantity]) -> bool:
+    """Whether any value the formula uses has a unit: only then is its unit derived and checked."""
+    return any(values[name].unit is not None for name in formula.names if name in values)
 
 
 def work_answer(
@@ -110,7 +110,7 @@ def work_answer(
     if not check_units(answer, formula, values, where, problems):
         return None
     try:
-        if not uses_units({name: values[name] for name in formula.names if name in values}):
+        if not uses_units(formula, values):
             # Without units the answer works exactly as before; a declared unit is printed as written.
             numbers = {name: value.magnitude for name, value in values.items()}
             working = work(formula, numbers, answer.number_format)
@@ -135,7 +135,7 @@ def check_units(
     problems: list[LessonProblem],
 ) -> bool:
     """Check that the units of an answer's formula work out and agree with its `unit:`; say why not."""
-    if not uses_units({name: values[name] for name in formula.names if name in values}):
+    if not uses_units(formula, values):
         return True
     from studygen.kinds.answer_units import derived_unit
 
