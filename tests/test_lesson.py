@@ -12,6 +12,7 @@ from pydantic.fields import FieldInfo
 
 from studygen import reference
 from studygen.errors import LessonError
+from studygen.formulas.units import Quantity
 from studygen.kinds import EXERCISE_KINDS
 from studygen.kinds.choice import Choice
 from studygen.kinds.computed_table import ComputedTable, WorkedTable
@@ -58,8 +59,8 @@ def test_seed_lesson_loads_with_every_part() -> None:
     assert len(lesson.flashcards) == 9
     table, choice = lesson.exercises
     assert isinstance(table, ComputedTable) and isinstance(choice, Choice)
-    assert table.given == {"ε": Decimal("0.05")}
-    assert table.rows.values == [Decimal(50), Decimal(200), Decimal(1000)]
+    assert table.given == {"ε": Quantity(Decimal("0.05"))}
+    assert table.rows.values == [Quantity(Decimal(n)) for n in (50, 200, 1000)]
     assert [item.answer for item in choice.items] == [
         "adequate",
         "likely-to-break",

@@ -7,11 +7,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from studygen.formulas import FormulaError, NumberFormat, parse
 from studygen.formulas.limits import MAX_EXPONENT, PRECISION, check_magnitude
 from studygen.formulas.numbers import MAX_DECIMALS, MAX_SIGNIFICANT, SCIENTIFIC_ABOVE, SCIENTIFIC_BELOW
+from studygen.formulas.units import Quantity as QuantityValue
+from studygen.formulas.units import Unit, read_unit
 from studygen.wording import quoted
 
 MAX_TITLE = 200
@@ -112,6 +126,62 @@ def _language(value: str) -> str:
     return value
 
 
+# A number, then (after optional spaces) a unit that starts with a letter, µ, Ω or °: `9.8 m/s²`, `3s`.
+_WITH_UNIT = re.compile(
+    r"\s*([+\-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+\-]?[0-9]+)?)\s*((?:[^\W\d_]|°).*)", re.S
+)
+
+
+def _unit(value: object) -> Unit:
+    """Accept a unit pint knows, written as a teacher writes it: `m`, `m/s²`, `km/h`, `kg·m/s`."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "expected text")
+    try:
+        return read_unit(value)
+    except FormulaError as error:
+        raise ValueError(error.message) from None
+
+
+def _quantity(value: object) -> QuantityValue:
+    """Accept a plain number (`0.05`) or a number with its unit (`9.8 m/s²`, `72 km/h`)."""
+    if isinstance(value, QuantityValue):
+        return value
+    written = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
+    if written is None or _is_number(str(value)):  # `1e5` is a number, not 1 with a unit `e5`
+        if isinstance(value, str) and _looks_like_a_value(value):
+            comma = re.search(r"[0-9](,)[0-9]", value)
+            hint = f"use a point: {value.replace(',', '.', 1)}" if comma else "a formula cannot go here"
+            raise ValueError(
+                f"{quoted(value)} is not a value: write a number, then its unit, such as `9.8 m/s²` or "
+                f"`72 km/h` ({hint})"
+            )
+        return QuantityValue(_plain_number(value))
+    return QuantityValue(_plain_number(written.group(1)), _unit(written.group(2)))
+
+
+def _looks_like_a_value(text: str) -> bool:
+    """Whether text that is not a number still holds digits and letters, as `1/0 m` does."""
+    return not _is_number(text) and any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+
+
+def _is_number(text: str) -> bool:
+    """Whether text is a whole number as Decimal reads it."""
+    try:
+        Decimal(text.strip())
+    except ArithmeticError:
+        return False
+    return True
+
+
+def _plain_number(value: object) -> Decimal:
+    """Check a number as the `Number` type does, keeping pydantic's own error (and so its message)."""
+    try:
+        return _NUMBER.validate_python(value)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        raise PydanticCustomError(detail["type"], detail["msg"], detail.get("ctx")) from None
+
+
 @dataclass(frozen=True)
 class IsMarkdown:
     """Marks a field's type as markdown: the checks that read markdown (images, nesting) select on it."""
@@ -135,6 +205,16 @@ Flag = Annotated[bool, BeforeValidator(_flag)]
 """`true` or `false`."""
 Number = Annotated[Decimal, BeforeValidator(_number_text), AfterValidator(_number)]
 """An exact decimal number such as `0.05` or `1000`, with at most 28 significant digits, below 10¹⁰⁰."""
+_NUMBER: TypeAdapter[Decimal] = TypeAdapter(Number)
+
+UnitText = Annotated[Unit, PlainValidator(_unit), WithJsonSchema({"type": "string"})]
+"""A unit such as `m`, `m/s²`, `km/h` or `kg·m/s`, checked against the units pint knows."""
+Quantity = Annotated[
+    QuantityValue,
+    PlainValidator(_quantity),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]}),
+]
+"""A number with an optional unit after it, such as `9.8 m/s²`, `72 km/h` or `0.05`."""
 
 
 class Model(BaseModel):

@@ -64,6 +64,8 @@ def json_schema() -> str:
 # Checked in this order: `_number_text` must win over `_text`.
 _VALIDATED_TYPES = {
     "_number": "number",
+    "_quantity": "value",
+    "_unit": "unit",
     "_markdown": "markdown",
     "_inline": "one-paragraph markdown",
     "_text": "text",

@@ -7,11 +7,21 @@ from typing import Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, Flag, InlineMarkdown, Model, Number, Symbol, Text
-from studygen.formulas import Working, format_number
+from studygen.fields import Exercise, Flag, InlineMarkdown, Model, Quantity, Symbol, Text, UnitText
+from studygen.formulas import Working
+from studygen.formulas.units import Quantity as QuantityValue
+from studygen.formulas.units import Unit
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds.base import Kind
-from studygen.kinds.formula_answers import FormulaAnswer, given_values, parse_known, work_answer
+from studygen.kinds.formula_answers import (
+    FormulaAnswer,
+    WorkedAnswer,
+    check_units,
+    given_values,
+    parse_known,
+    quantity_text,
+    work_answer,
+)
 from studygen.wording import quoted
 from studygen.worked import WorkedBody
 
@@ -24,8 +34,10 @@ class Row(Model):
 
     symbol: Symbol
     """The symbol formulas use for it, e.g. `T`."""
-    values: list[Number] = Field(min_length=1, max_length=100)
-    """One row per value, in this order, e.g. `[50, 200, 1000]`."""
+    values: list[Quantity] = Field(min_length=1, max_length=100)
+    """One row per value, in this order, e.g. `[50, 200, 1000]`, or with units: `[1 s, 2 s]`."""
+    unit: UnitText | None = None
+    """The unit of the values written as plain numbers, e.g. `s`: the row heading then reads `t (s)`."""
 
 
 class Column(FormulaAnswer):
@@ -43,8 +55,9 @@ class ComputedTable(Exercise):
 
     kind: Literal["computed-table"]
     """Says what kind of exercise this is."""
-    given: dict[Symbol, Number] = Field(default_factory=dict)
-    """Values that stay the same in every row, e.g. `{ε: 0.05}`; printed above the table as `ε = 0.05`."""
+    given: dict[Symbol, Quantity] = Field(default_factory=dict)
+    """Values that stay the same in every row, e.g. `{ε: 0.05}` or `{g: 9.8 m/s²}`; printed above the
+    table as `ε = 0.05`."""
     rows: Row
     """The parameter that changes from row to row and its values."""
     columns: list[Column] = Field(min_length=1, max_length=6)
@@ -58,7 +71,10 @@ class WorkedRow:
     """One row of a computed table: the row value and each column's working."""
 
     value: str
-    """The row's value as printed, exactly as the teacher wrote it: `50`."""
+    """The row's value as printed, exactly as the teacher wrote it: `50`; with its unit (`1 s`) only when
+    the rows do not share one unit."""
+    key_value: str
+    """The row's value as the key prints it: the same, or with its conversion, `30 min = 1800 s`."""
     cells: tuple[Working, ...]
     """Each column's working for this row, left to right."""
 
@@ -71,8 +87,15 @@ class WorkedTable(WorkedBody):
     """One-paragraph markdown printed above the table, after the given values."""
     symbol: str
     """The row symbol, heading the first column: `T`."""
+    row_unit: str | None
+    """The unit all row values share, printed after the row symbol in its heading, `t (s)`; or None."""
     given: tuple[str, ...]
-    """The given values as printed: `ε = 0.05`."""
+    """The given values as printed: `ε = 0.05`, `g = 9.8 m/s²`."""
+    key_given: tuple[str, ...]
+    """The given values as the key prints them, with the conversions its working made:
+    `v = 72 km/h = 20 m/s`."""
+    units: tuple[str | None, ...]
+    """Each column's unit, printed on its own line under the heading, `(m)`; None for a plain number."""
     headings: tuple[str, ...]
     """Column headings with their formulas, as the key prints them: `BC = ε · T²`."""
     worksheet_headings: tuple[str, ...]
@@ -98,34 +121,74 @@ def work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem])
     ]
     if None in formulas:
         return None
-    rows: list[WorkedRow] = []
+    values = _row_values(table.rows)
+    first = {**table.given, symbol: values[0]}
+    units_work_out = [
+        check_units(column, formula, first, (*path, "columns", n), problems)
+        for n, (column, formula) in enumerate(zip(table.columns, formulas, strict=True))
+        if formula is not None
+    ]
+    if not all(units_work_out):  # said once per column, not once per row
+        return None
+    rows: list[tuple[WorkedRow, list[WorkedAnswer]]] = []
+    conversions: dict[str, str] = {}
     found = len(problems)
-    for row_number, value in enumerate(table.rows.values):
-        case = f"for {symbol} = {format_number(value, exact=True)} (rows.values[{row_number}])"
-        cells = [
+    shared = {value.unit for value in values}
+    row_unit = shared.pop() if len(shared) == 1 else None
+    for row_number, value in enumerate(values):
+        case = f"for {symbol} = {quantity_text(value)} (rows.values[{row_number}])"
+        answers = [
             work_answer(
                 column, formula, {**table.given, symbol: value}, (*path, "columns", n), problems, case
             )
             for n, (column, formula) in enumerate(zip(table.columns, formulas, strict=True))
             if formula is not None
         ]
-        rows.append(WorkedRow(format_number(value, exact=True), tuple(c for c in cells if c is not None)))
+        cells = [answer for answer in answers if answer is not None]
+        for cell in cells:
+            conversions = cell.conversions | conversions
+        rows.append(_worked_row(symbol, value, row_unit, cells))
     if len(problems) > found:
         return None
     headings = tuple(
         f"{c.label} = {f.display()}" for c, f in zip(table.columns, formulas, strict=True) if f is not None
     )
+    units = _column_units(rows)
     return WorkedTable(
         prompt=table.prompt,
         symbol=symbol,
+        row_unit=row_unit.text if row_unit else None,
         given=given_values(table.given),
+        key_given=given_values(table.given, conversions),
+        units=units,
         headings=headings,
         worksheet_headings=tuple(
             heading if column.show_formula else column.label
             for column, heading in zip(table.columns, headings, strict=True)
         ),
-        rows=tuple(rows),
+        rows=tuple(row for row, _ in rows),
     )
+
+
+def _row_values(rows: Row) -> list[QuantityValue]:
+    """The row values, each plain number given the rows' `unit:`."""
+    return [value if value.unit else QuantityValue(value.magnitude, rows.unit) for value in rows.values]
+
+
+def _worked_row(
+    symbol: str, value: QuantityValue, row_unit: Unit | None, cells: list[WorkedAnswer]
+) -> tuple[WorkedRow, list[WorkedAnswer]]:
+    """One row as printed: its value (the unit only when rows do not share one), its key value, its cells."""
+    printed = quantity_text(value if row_unit is None else QuantityValue(value.magnitude))
+    converted = next((cell.conversions[symbol] for cell in cells if symbol in cell.conversions), None)
+    row = WorkedRow(printed, converted or printed, tuple(cell.working for cell in cells))
+    return row, cells
+
+
+def _column_units(rows: list[tuple[WorkedRow, list[WorkedAnswer]]]) -> tuple[str | None, ...]:
+    """Each column's unit, from the first row (every row's cell has the same unit)."""
+    _, cells = rows[0]
+    return tuple(cell.unit.text if cell.unit else None for cell in cells)
 
 
 KIND = Kind(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, Markdown, Number, Symbol, Text
+from studygen.fields import Exercise, Markdown, Quantity, Symbol, Text
 from studygen.formulas import Working, parse
+from studygen.formulas.units import Quantity as QuantityValue
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
@@ -25,9 +25,6 @@ class Asked(FormulaAnswer):
     """What is asked, as the student reads it, e.g. `Distance fallen, d (in m)`; at most 300 characters."""
     symbol: Symbol | None = None
     """A symbol for the answer, e.g. `d`: the key prints `d = …`, and later asked quantities may use it."""
-    unit: Text | None = Field(default=None, max_length=20)
-    """Unit text printed after the answer blank and the key's answer, e.g. `m` or `m/s` (not checked); at
-    most 20 characters."""
 
 
 class NumericProblem(Exercise):
@@ -37,8 +34,9 @@ class NumericProblem(Exercise):
     """Says what kind of exercise this is."""
     prompt: Markdown
     """The problem as the student reads it, e.g. `A ball is dropped from rest and falls for 3 s.`"""
-    given: dict[Symbol, Number] = Field(default_factory=dict, max_length=12)
-    """The values the formulas use, e.g. `{g: 9.8, t: 3}`; printed under the prompt as `g = 9.8, t = 3`."""
+    given: dict[Symbol, Quantity] = Field(default_factory=dict, max_length=12)
+    """The values the formulas use, e.g. `{g: 9.8, t: 3}` or `{g: 9.8 m/s², t: 3 s}`; printed under the
+    prompt as `g = 9.8, t = 3`."""
     asked: list[Asked] = Field(min_length=1, max_length=8)
     """The quantities to find, in order; a formula may use the `symbol` of one asked before it."""
     working_lines: int = Field(default=3, ge=0, le=20)
@@ -60,7 +58,9 @@ class WorkedAsked:
     working: Working
     """The steps from the formula with values put in to the answer: `9.8 · 3² / 2 = 9.8 · 9 / 2 = 44.1`."""
     unit: str | None
-    """Plain text printed after the answer, or None."""
+    """The answer's unit, printed after the answer blank and the key's answer, or None."""
+    conversions: tuple[str, ...]
+    """Values the key converts before the working, as printed: `v = 72 km/h = 20 m/s`."""
 
 
 @dataclass(frozen=True)
@@ -94,25 +94,30 @@ def work_problem(
     _check_symbols(problem, path, problems)
     if len(problems) > found:
         return None
-    values: dict[str, Decimal] = {**problem.given}
+    values: dict[str, QuantityValue] = {**problem.given}
     failed: set[str | None] = set()  # quantities not worked out: those using them are not reported again
     asked: list[WorkedAsked] = []
     for number, quantity in enumerate(problem.asked):
         where = (*path, "asked", number)
-        working = None
+        answer = None
         if not parse(quantity.formula).names & failed:
             formula = parse_known(quantity, values, where, problems, DEFINE)
             if formula is not None:
-                working = work_answer(quantity, formula, values, where, problems, "with the given values")
-        if working is None:
+                answer = work_answer(quantity, formula, values, where, problems, "with the given values")
+        if answer is None:
             failed.add(quantity.symbol)
             continue
+        working = answer.working
         if quantity.symbol is not None:
             # Later quantities use the answer as printed, as a student working on paper would.
-            values[quantity.symbol] = working.printed
+            # Later quantities use the answer as printed, as a student working on paper would; its unit
+            # goes along only if it was checked, so a lesson without units works as before.
+            values[quantity.symbol] = QuantityValue(working.printed, answer.unit if answer.checked else None)
         shown = parse(quantity.formula).display()
         printed = None if shown == working.steps[0] else shown
-        asked.append(WorkedAsked(quantity.label, quantity.symbol, printed, working, quantity.unit))
+        unit = answer.unit.text if answer.unit else None
+        conversions = tuple(f"{name} = {text}" for name, text in answer.conversions.items())
+        asked.append(WorkedAsked(quantity.label, quantity.symbol, printed, working, unit, conversions))
     if len(problems) > found:
         return None
     return WorkedNumericProblem(
