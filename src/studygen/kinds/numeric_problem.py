@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -45,6 +46,10 @@ class NumericProblem(Exercise):
     """Ruled lines above each answer blank on the worksheet, for the student's working (0 for none); at
     most 20, so a quantity, its working and its answer blank fit on one page."""
 
+    def answer_symbols(self) -> frozenset[str]:
+        """Name the asked quantities: text on the worksheet must not print them."""
+        return frozenset(quantity.symbol for quantity in self.asked if quantity.symbol is not None)
+
 
 @dataclass(frozen=True)
 class WorkedAsked:
@@ -82,6 +87,15 @@ class WorkedNumericProblem(WorkedBody):
     answer_label: str
     """The word before each answer blank: "Answer"."""
 
+    def answer_values(self) -> Mapping[str, Decimal]:
+        """Return each asked quantity with a symbol at its value as the key prints it."""
+        return {asked.name: answer_value(asked.working) for asked in self.asked if asked.name is not None}
+
+
+def answer_value(working: Working) -> Decimal:
+    """Read an answer back as printed: later quantities and the discussion use it as a student would."""
+    return Decimal(working.answer.replace("\u2212", "-"))
+
 
 DEFINE = "define it under `given:` (or as the `symbol` of a quantity asked above it)"
 
@@ -109,7 +123,7 @@ def work_problem(
             continue
         if quantity.symbol is not None:
             # Later quantities use the answer as printed, as a student working on paper would.
-            values[quantity.symbol] = Decimal(working.answer.replace("\u2212", "-"))
+            values[quantity.symbol] = answer_value(working)
         shown = parse(quantity.formula).display()
         printed = None if shown == working.steps[0] else shown
         asked.append(WorkedAsked(quantity.label, quantity.symbol, printed, working, quantity.unit))
