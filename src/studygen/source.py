@@ -279,4 +279,7 @@ _YAML_HINTS = {
     "found character '\\t' that cannot start any token": " (indent with spaces, not tabs)",
     "found unexpected end of stream": " (a quote or bracket opened here is never closed)",
     "could not find expected ':'": " (a key needs `key: value`; check the line above for an unclosed quote)",
+    "found unknown escape character '{'": (
+        " (inside double quotes write `\\\\{=` to print `{=`, or drop the quotes and write `\\{=`)"
+    ),
 }
