@@ -13,13 +13,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from annotated_types import MaxLen
 from pydantic import BaseModel
 
 from studygen.fields import Exercise, IsText
-from studygen.formulas import FormulaError, NumberFormat, format_number, parse, work
+from studygen.formulas import Formula, FormulaError, NumberFormat, evaluate, format_number, parse
 from studygen.keys import LessonProblem, Path_, dotted
 from studygen.model import Lesson
 from studygen.wording import closest, quoted
@@ -27,12 +28,17 @@ from studygen.wording import closest, quoted
 MAX_VALUES_PER_TEXT = 50
 """Values `{=…}` one text may print; more is a table's work, not a sentence's."""
 
-MAX_VALUES_PER_LESSON = 5000
-"""Values `{=…}` a whole lesson may print, so a hostile lesson cannot make `check` slow."""
+MAX_VALUES_PER_LESSON = 10_000
+"""Values `{=…}` a whole lesson may print (one or two a card in a big deck), so `check` stays quick."""
+
+MAX_VALUE_CHARACTERS_PER_LESSON = 100_000
+"""Characters of all the expressions of a lesson together: a hostile lesson of long expressions is
+refused in a second or two, before it is worked out."""
 
 EXAMPLE = "e.g. {=g * t^2 / 2} or {=A; 2 decimals}"
 
 _OPEN = re.compile(r"(?<!\\)\{=")
+_EXPRESSION = re.compile(r"(?<!\\)\{=[^}\n]*")
 _BARE_NAME = re.compile(r"\{\s*([^\W\d]\w*)\s*\}")
 _FORMAT = re.compile(r"\s*(\d{1,3})\s+(decimals?|significant)\s*")
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
@@ -78,10 +84,11 @@ class Scope:
 
 
 @dataclass
-class _Count:
-    """How many values the lesson has printed so far, against MAX_VALUES_PER_LESSON."""
+class LessonCount:
+    """How many values, and characters of expressions, a lesson has so far, against its limits."""
 
     printed: int = 0
+    characters: int = 0
 
 
 def put_values_in(lesson: Lesson, problems: list[LessonProblem]) -> tuple[Lesson, tuple[Scope, ...]]:
@@ -90,7 +97,7 @@ def put_values_in(lesson: Lesson, problems: list[LessonProblem]) -> tuple[Lesson
     A discussion is printed in the key only, after the exercise is worked out: `discussion_with_values`
     fills it in then, when the exercise's answers are known.
     """
-    count = _Count()
+    count = LessonCount()
     scope = Scope().inner(lesson.values, ("values",), problems)
     scopes: list[Scope] = []
     exercises = []
@@ -114,7 +121,7 @@ def discussion_with_values(
     if discussion is None:
         return None
     with_answers = Scope({**scope.values, **answers}, scope.given_at)
-    return put_values(discussion, with_answers, (*path, "discussion"), problems, _Count())
+    return put_values(discussion, with_answers, (*path, "discussion"), problems, LessonCount())
 
 
 def _exercise_scope(exercise: Exercise, scope: Scope, path: Path_, problems: list[LessonProblem]) -> Scope:
@@ -138,7 +145,7 @@ def _model(
     scope: Scope,
     path: Path_,
     problems: list[LessonProblem],
-    count: _Count,
+    count: LessonCount,
     skip: tuple[str, ...] = (),
 ) -> _ModelT:
     """Put values into every text field of a model and the models inside it, each with its own `given:`."""
@@ -166,7 +173,7 @@ def _any(
     scope: Scope,
     path: Path_,
     problems: list[LessonProblem],
-    count: _Count,
+    count: LessonCount,
 ) -> Any:
     """Put values into a text, each text of a list, or a model; anything else stays as it is."""
     if isinstance(value, str):
@@ -196,13 +203,13 @@ def put_values(
     scope: Scope,
     path: Path_,
     problems: list[LessonProblem],
-    count: _Count | None = None,
+    count: LessonCount | None = None,
     limit: int | None = None,
 ) -> str:
     """Replace each `{=expression}` of a text by its value; each mistake is a problem at its offset."""
     if "{" not in text:  # most text: nothing to do, and lessons without values print exactly as before
         return text
-    count = count or _Count()
+    count = count or LessonCount()
     opened = len(_OPEN.findall(text))
     if opened > MAX_VALUES_PER_TEXT:
         problems.append(
@@ -212,14 +219,7 @@ def put_values(
             )
         )
         return text
-    count.printed += opened
-    if count.printed > MAX_VALUES_PER_LESSON:
-        if count.printed - opened <= MAX_VALUES_PER_LESSON:  # say it once, at the text that went over
-            problems.append(
-                LessonProblem(
-                    path, f"the lesson has more than {MAX_VALUES_PER_LESSON:,} values {{=…}}: split it"
-                )
-            )
+    if not _within_lesson_limits(text, opened, count, path, problems):
         return text
     found = len(problems)
     printed = _scan(text, scope, path, problems)
@@ -235,6 +235,27 @@ def put_values(
         )
         return text
     return printed
+
+
+def _within_lesson_limits(
+    text: str, opened: int, count: LessonCount, path: Path_, problems: list[LessonProblem]
+) -> bool:
+    """Count a text's values against the lesson's limits; say so once, at the text that goes over."""
+    over = count.printed > MAX_VALUES_PER_LESSON or count.characters > MAX_VALUE_CHARACTERS_PER_LESSON
+    count.printed += opened
+    count.characters += sum(len(found) for found in _EXPRESSION.findall(text))
+    if count.printed > MAX_VALUES_PER_LESSON:
+        message = f"the lesson has more than {MAX_VALUES_PER_LESSON:,} values {{=…}}: split it"
+    elif count.characters > MAX_VALUE_CHARACTERS_PER_LESSON:
+        message = (
+            f"the lesson's values {{=…}} have more than {MAX_VALUE_CHARACTERS_PER_LESSON:,} characters "
+            "of expressions in all: shorten them, or split the lesson"
+        )
+    else:
+        return True
+    if not over:
+        problems.append(LessonProblem(path, message))
+    return False
 
 
 def _scan(text: str, scope: Scope, path: Path_, problems: list[LessonProblem]) -> str:
@@ -306,7 +327,7 @@ def _value(written: str, scope: Scope, path: Path_, start: int, problems: list[L
     except ValueError as error:
         return wrong(str(error))
     try:
-        formula = parse(expression)
+        formula = _parsed(expression)
     except FormulaError as error:
         return wrong(error.message)
     for name in sorted(formula.names):
@@ -318,9 +339,15 @@ def _value(written: str, scope: Scope, path: Path_, start: int, problems: list[L
         if name not in scope.values:
             return wrong(_unknown(name, scope))
     try:
-        return work(formula, {name: scope.value(name) for name in formula.names}, fmt).answer
+        return format_number(evaluate(formula, {name: scope.value(name) for name in formula.names}), fmt)
     except FormulaError as error:
         return wrong(f"cannot compute it: {error.message}")
+
+
+@lru_cache(maxsize=1024)
+def _parsed(expression: str) -> Formula:
+    """Parse an expression once: a deck's cards often print the same expression with their own values."""
+    return parse(expression)
 
 
 def _number_format(how: str) -> NumberFormat:
@@ -340,8 +367,9 @@ def _number_format(how: str) -> NumberFormat:
 def _unknown(name: str, scope: Scope) -> str:
     """Say that a name has no value here, which names do, and how to give it one."""
     known = sorted(scope.values)
-    suggestion = closest(name, known)
-    hint = f" — did you mean {quoted(suggestion)}?" if suggestion else ""
+    by_lower = {known_name.lower(): known_name for known_name in known}  # `G` for `g` is a likely slip
+    suggestion = closest(name.lower(), list(by_lower))
+    hint = f" — did you mean {quoted(by_lower[suggestion])}?" if suggestion else ""
     listing = f"known here: {', '.join(known)}" if known else "no values are given here"
     return (
         f"unknown name {quoted(name)}{hint} ({listing}); give it a value under `values:` at the top of "
