@@ -374,3 +374,12 @@ def test_the_cli_prints_one_located_line_and_exits_1(tmp_path: Path) -> None:
         "`given:` of this exercise, card, question or item\n"
     )
     assert process.stdout == ""
+
+
+def test_the_documented_example_prints_what_the_docs_say(tmp_path: Path) -> None:
+    doc = (ROOT / "docs" / "lesson-format.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Values in text") : doc.index("## Every key")]
+    example = section[section.index("```yaml\n") + 8 : section.index("```\n", section.index("```yaml"))]
+    worked = load_lesson(write(tmp_path, example)).worked
+    assert f'The intro prints "{worked.intro}"' in section
+    assert f'"{worked.flashcards[0].answer}".' in " ".join(section.split())
