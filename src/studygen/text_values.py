@@ -44,6 +44,14 @@ _FORMAT = re.compile(r"\s*(\d{1,3})\s+(decimals?|significant)\s*")
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 
 
+@dataclass
+class LessonCount:
+    """How many values, and characters of expressions, a lesson has so far, against its limits."""
+
+    printed: int = 0
+    characters: int = 0
+
+
 @dataclass(frozen=True)
 class Scope:
     """The values a text can print, by name, and what the worksheet must not print."""
@@ -54,6 +62,8 @@ class Scope:
     """Where each name was given, for messages: `values.ε` or `exercises[0].given.ε`."""
     answers: frozenset[str] = frozenset()
     """Names of answers asked for in this exercise: printing them on the worksheet would give them away."""
+    count: LessonCount = field(default_factory=LessonCount, compare=False)
+    """The whole lesson's count of values, shared by every scope made from the lesson's."""
 
     def value(self, name: str) -> Decimal:
         """Return a name's value."""
@@ -76,19 +86,11 @@ class Scope:
                 continue
             values[name] = number
             given_at.setdefault(name, (*path, name))
-        return Scope(values, given_at, self.answers)
+        return Scope(values, given_at, self.answers, self.count)
 
     def with_answers(self, answers: frozenset[str]) -> Scope:
         """The same values, with answers the worksheet must not print."""
-        return Scope(self.values, self.given_at, answers)
-
-
-@dataclass
-class LessonCount:
-    """How many values, and characters of expressions, a lesson has so far, against its limits."""
-
-    printed: int = 0
-    characters: int = 0
+        return Scope(self.values, self.given_at, answers, self.count)
 
 
 def put_values_in(lesson: Lesson, problems: list[LessonProblem]) -> tuple[Lesson, tuple[Scope, ...]]:
@@ -97,7 +99,6 @@ def put_values_in(lesson: Lesson, problems: list[LessonProblem]) -> tuple[Lesson
     A discussion is printed in the key only, after the exercise is worked out: `discussion_with_values`
     fills it in then, when the exercise's answers are known.
     """
-    count = LessonCount()
     scope = Scope().inner(lesson.values, ("values",), problems)
     scopes: list[Scope] = []
     exercises = []
@@ -105,8 +106,8 @@ def put_values_in(lesson: Lesson, problems: list[LessonProblem]) -> tuple[Lesson
         path: Path_ = ("exercises", number)
         inner = _exercise_scope(exercise, scope, path, problems)
         scopes.append(inner)
-        exercises.append(_model(exercise, inner, path, problems, count, skip=("discussion", "given")))
-    worked = _model(lesson, scope, (), problems, count, skip=("exercises", "values"))
+        exercises.append(_model(exercise, inner, path, problems, skip=("discussion", "given")))
+    worked = _model(lesson, scope, (), problems, skip=("exercises", "values"))
     return worked.model_copy(update={"exercises": exercises}), tuple(scopes)
 
 
@@ -120,8 +121,8 @@ def discussion_with_values(
     """Put values into an exercise's discussion, which may also print the exercise's `answers`."""
     if discussion is None:
         return None
-    with_answers = Scope({**scope.values, **answers}, scope.given_at)
-    return put_values(discussion, with_answers, (*path, "discussion"), problems, LessonCount())
+    with_answers = Scope({**scope.values, **answers}, scope.given_at, count=scope.count)
+    return put_values(discussion, with_answers, (*path, "discussion"), problems)
 
 
 def _exercise_scope(exercise: Exercise, scope: Scope, path: Path_, problems: list[LessonProblem]) -> Scope:
@@ -145,7 +146,6 @@ def _model(
     scope: Scope,
     path: Path_,
     problems: list[LessonProblem],
-    count: LessonCount,
     skip: tuple[str, ...] = (),
 ) -> _ModelT:
     """Put values into every text field of a model and the models inside it, each with its own `given:`."""
@@ -160,7 +160,7 @@ def _model(
         if isinstance(value, str | list | BaseModel):
             limit = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
             text = _takes_values(info.annotation, info.metadata)
-            new = _any(value, text, limit, scope, here, problems, count)
+            new = _any(value, text, limit, scope, here, problems)
             if new is not value:
                 updates[name] = new
     return model.model_copy(update=updates) if updates else model
@@ -173,15 +173,14 @@ def _any(
     scope: Scope,
     path: Path_,
     problems: list[LessonProblem],
-    count: LessonCount,
 ) -> Any:
     """Put values into a text, each text of a list, or a model; anything else stays as it is."""
     if isinstance(value, str):
-        return put_values(value, scope, path, problems, count, limit) if text else value
+        return put_values(value, scope, path, problems, limit) if text else value
     if isinstance(value, BaseModel):
-        return _model(value, scope, path, problems, count)
+        return _model(value, scope, path, problems)
     if isinstance(value, list):
-        items = [_any(item, text, None, scope, (*path, n), problems, count) for n, item in enumerate(value)]
+        items = [_any(item, text, None, scope, (*path, n), problems) for n, item in enumerate(value)]
         return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
     return value
 
@@ -203,13 +202,11 @@ def put_values(
     scope: Scope,
     path: Path_,
     problems: list[LessonProblem],
-    count: LessonCount | None = None,
     limit: int | None = None,
 ) -> str:
     """Replace each `{=expression}` of a text by its value; each mistake is a problem at its offset."""
     if "{" not in text:  # most text: nothing to do, and lessons without values print exactly as before
         return text
-    count = count or LessonCount()
     opened = len(_OPEN.findall(text))
     if opened > MAX_VALUES_PER_TEXT:
         problems.append(
@@ -219,7 +216,7 @@ def put_values(
             )
         )
         return text
-    if not _within_lesson_limits(text, opened, count, path, problems):
+    if not _within_lesson_limits(text, opened, scope.count, path, problems):
         return text
     found = len(problems)
     printed = _scan(text, scope, path, problems)
