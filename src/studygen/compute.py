@@ -6,6 +6,7 @@ from studygen.fields import Exercise
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import KINDS
 from studygen.model import Lesson
+from studygen.text_values import Scope, discussion_with_values, put_values_in
 from studygen.wording import shortened
 from studygen.worked import WorkedExercise, WorkedLesson
 
@@ -18,9 +19,10 @@ __all__ = ["LessonProblem", "work_out"]
 def work_out(lesson: Lesson) -> tuple[WorkedLesson, list[LessonProblem]]:
     """Work out every exercise of a lesson, collecting all problems rather than stopping at the first."""
     problems: list[LessonProblem] = []
+    lesson, scopes = put_values_in(lesson, problems)
     exercises: list[WorkedExercise] = []
-    for index, exercise in enumerate(lesson.exercises):
-        worked = _work_exercise(exercise, index + 1, ("exercises", index), problems)
+    for index, (exercise, scope) in enumerate(zip(lesson.exercises, scopes, strict=True)):
+        worked = _work_exercise(exercise, index + 1, ("exercises", index), scope, problems)
         if worked is not None:
             exercises.append(worked)
     worked_lesson = WorkedLesson(
@@ -39,13 +41,15 @@ def work_out(lesson: Lesson) -> tuple[WorkedLesson, list[LessonProblem]]:
 
 
 def _work_exercise(
-    exercise: Exercise, number: int, path: Path_, problems: list[LessonProblem]
+    exercise: Exercise, number: int, path: Path_, scope: Scope, problems: list[LessonProblem]
 ) -> WorkedExercise | None:
     """Work out one exercise with its kind's work function; None if it has problems."""
     kind = KINDS[exercise.kind]
     body = kind.work(exercise, path, problems)
     if body is None:
         return None
+    # The discussion prints in the key alone, so it may also print the answers, known only now.
+    discussion = discussion_with_values(exercise.discussion, scope, body.answer_values(), path, problems)
     return WorkedExercise(
         number=number,
         kind=kind.name,
@@ -53,7 +57,7 @@ def _work_exercise(
         title=exercise.title,
         time_hint=time_hint(exercise.minutes, exercise.materials),
         instructions=exercise.instructions,
-        discussion=exercise.discussion,
+        discussion=discussion,
         lines=exercise.lines,
         body=body,
     )

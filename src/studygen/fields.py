@@ -183,13 +183,18 @@ def _plain_number(value: object) -> Decimal:
 
 
 @dataclass(frozen=True)
-class IsMarkdown:
+class IsText:
+    """Marks a field's type as printed text: values written `{=expression}` in it are put in."""
+
+
+@dataclass(frozen=True)
+class IsMarkdown(IsText):
     """Marks a field's type as markdown: the checks that read markdown (images, nesting) select on it."""
 
     one_paragraph: bool = False
 
 
-Text = Annotated[str, AfterValidator(_text)]
+Text = Annotated[str, AfterValidator(_text), IsText()]
 """Plain text, printed as written."""
 
 Markdown = Annotated[str, AfterValidator(_markdown), IsMarkdown()]
@@ -215,6 +220,15 @@ Quantity = Annotated[
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]}),
 ]
 """A number with an optional unit after it, such as `9.8 m/s²`, `72 km/h` or `0.05`."""
+
+LocalValues = dict[Symbol, Quantity]
+"""Symbols and their values, e.g. `{ε: 0.01, T: 200}` or `{v: 72 km/h}`, for text to print as `{=ε * T^2}`."""
+
+MAX_LOCAL_VALUES = 12
+"""Values one card, question or item may give its own text under `given:`."""
+
+MAX_LESSON_VALUES = 100
+"""Values a lesson may give all its text under `values:`."""
 
 
 class Model(BaseModel):
@@ -292,3 +306,7 @@ class Exercise(Model):
     """What the answers show; printed in the answer key only, after the answers."""
     lines: int = Field(default=0, ge=0, le=40)
     """Ruled lines at the end of the exercise on the worksheet, for a written conclusion (0 for none)."""
+
+    def answer_symbols(self) -> frozenset[str]:
+        """Name the answers the worksheet must not print: only the key's `discussion` may use them."""
+        return frozenset()

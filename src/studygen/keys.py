@@ -24,3 +24,5 @@ class LessonProblem:
     message: str
     near: str | None = None
     """Text inside the value the problem is about, to point at its exact line."""
+    offset: int | None = None
+    """Where in the value (0 for its first character) the problem starts, to point at its line and column."""

@@ -85,5 +85,7 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
     worked, found = work_out(lesson)
     found += check_nesting(lesson) + check_images(lesson, file.parent) + duplicate_card_ids(lesson)
     if found:
-        raise LessonError([source.where.problem(p.path, p.message, near=p.near) for p in found])
+        raise LessonError(
+            [source.where.problem(p.path, p.message, near=p.near, offset=p.offset) for p in found]
+        )
     return LoadedLesson(lesson, worked, file)

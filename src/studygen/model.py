@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from studygen.fields import MAX_LINE, MAX_TITLE, InlineMarkdown, Language, Markdown, Model, Slug, Text
+from studygen.fields import (
+    MAX_LESSON_VALUES,
+    MAX_LINE,
+    MAX_LOCAL_VALUES,
+    MAX_TITLE,
+    InlineMarkdown,
+    Language,
+    LocalValues,
+    Markdown,
+    Model,
+    Slug,
+    Text,
+)
 from studygen.kinds import AnyExercise
 
 MAX_SOURCE = 400
@@ -26,6 +38,9 @@ class Question(Model):
     """The model answer, printed on the answers pages after the last question."""
     lines: int = Field(default=4, ge=0, le=30)
     """Ruled lines left under the question for the student's answer (0 for none)."""
+    given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
+    """Values only this question's text prints, e.g. `{ε: 0.01, T: 200}` for `{=ε * T^2}` (see Values in
+    text); not printed by themselves."""
 
 
 class SelfCheck(Model):
@@ -48,6 +63,9 @@ class Flashcard(Model):
     """Names the card for `studygen export`, e.g. `dagger-cost`: Anki keeps a card's learning history
     under it, so its question can be reworded without starting over. Each card's id must differ. Without
     one, the card is known by its question (see docs/exports.md)."""
+    given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
+    """Values only this card's text prints, e.g. `{ε: 0.01, T: 200}` for `{=ε * T^2}` (see Values in
+    text); not printed by themselves."""
 
 
 class Lesson(Model):
@@ -66,6 +84,9 @@ class Lesson(Model):
     most 400 characters."""
     language: Language = "en"
     """Language of the lesson as a BCP 47 tag (`en`, `de`, `pt-BR`); recorded as the PDF's language."""
+    values: LocalValues = Field(default_factory=dict, max_length=MAX_LESSON_VALUES)
+    """Values any text of the lesson can print, e.g. `{P: 1000, r: 0.05}` for `{=P * (1 + r)^2}` (see
+    Values in text); at most 100."""
     intro: Markdown | None = None
     """Text shown at the top of the worksheet, before the exercises."""
     self_check: SelfCheck | None = None

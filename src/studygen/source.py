@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from studygen.errors import LessonError, Problem
 from studygen.keys import Path_, dotted
+from studygen.scalars import Scalar, value_positions
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Lesson files larger than this are refused before parsing: a lesson is prose, not data."""
@@ -41,6 +42,8 @@ class SourceMap:
     text: str = ""
     keys: dict[Path_, Mark] = field(default_factory=dict)
     values: dict[Path_, Mark] = field(default_factory=dict)
+    scalars: dict[Path_, Scalar] = field(default_factory=dict)
+    """Each text value as written, so a problem inside it can point at its own line and column."""
 
     def locate(self, path: Path_, *, at_key: bool = False) -> Mark:
         """Return the best mark for a path: its key or value, else the nearest written ancestor."""
@@ -52,22 +55,46 @@ class SourceMap:
                     return marks[prefix]
         return Mark(1, 1)
 
-    def problem(self, path: Path_, message: str, *, at_key: bool = False, near: str | None = None) -> Problem:
-        """Make a problem located at a path, or at the text `near` where it appears in that value."""
+    def problem(
+        self,
+        path: Path_,
+        message: str,
+        *,
+        at_key: bool = False,
+        near: str | None = None,
+        offset: int | None = None,
+    ) -> Problem:
+        """Make a problem located at a path, at the text `near` in that value, or at an `offset` into it."""
         mark = self.locate(path, at_key=at_key)
-        if near:
+        if offset is not None:
+            mark = self.inside(path, offset) or mark
+        elif near:
             mark = self._find(near, after=mark) or mark
         return Problem(self.file, mark.line, mark.column, dotted(path), message)
+
+    def inside(self, path: Path_, offset: int) -> Mark | None:
+        """Return where a character of a text value was written, counting from the text as the model keeps
+        it (leading whitespace stripped); None if that cannot be told."""
+        scalar = self.scalars.get(path)
+        positions = value_positions(self.text, scalar) if scalar is not None else None
+        if scalar is None or positions is None:
+            return None
+        index = offset + len(scalar.value) - len(scalar.value.lstrip())
+        if not 0 <= index < len(positions):
+            return None
+        return self._mark_at(positions[index])
+
+    def _mark_at(self, index: int) -> Mark:
+        """Return the line and column of an index into the file's text."""
+        line = self.text.count("\n", 0, index) + 1
+        return Mark(line, index - (self.text.rfind("\n", 0, index) + 1) + 1)
 
     def _find(self, needle: str, *, after: Mark) -> Mark | None:
         """Find where needle is first written at or after a mark, for a precise line in long text."""
         lines = self.text.splitlines(keepends=True)
         start = sum(len(line) for line in lines[: after.line - 1]) + after.column - 1
         found = self.text.find(needle, start)
-        if found < 0:
-            return None
-        line = self.text.count("\n", 0, found) + 1
-        return Mark(line, found - (self.text.rfind("\n", 0, found) + 1) + 1)
+        return self._mark_at(found) if found >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -187,6 +214,7 @@ def _to_data(node: Node, path: Path_, where: SourceMap, problems: list[Problem])
     if isinstance(node, ScalarNode):
         if node.style is None and node.value in _NULLS:
             return None
+        where.scalars[path] = Scalar(node.style, node.start_mark.index, node.end_mark.index, node.value)
         return node.value
     if isinstance(node, SequenceNode):
         return [_to_data(item, (*path, i), where, problems) for i, item in enumerate(node.value)]
@@ -251,4 +279,7 @@ _YAML_HINTS = {
     "found character '\\t' that cannot start any token": " (indent with spaces, not tabs)",
     "found unexpected end of stream": " (a quote or bracket opened here is never closed)",
     "could not find expected ':'": " (a key needs `key: value`; check the line above for an unclosed quote)",
+    "found unknown escape character '{'": (
+        " (inside double quotes write `\\\\{=` to print `{=`, or drop the quotes and write `\\{=`)"
+    ),
 }

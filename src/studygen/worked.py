@@ -7,7 +7,9 @@ program against these types; each exercise kind adds its own `body` type (see `s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,6 +19,10 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class WorkedBody:
     """What one kind of exercise prints between its instructions and its closing lines."""
+
+    def answer_values(self) -> Mapping[str, Decimal]:
+        """Return the answers by symbol, as the key prints them, for the key-only discussion to print."""
+        return {}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,16 @@ from typing import Literal
 from pydantic import Field
 
 from studygen import prose
-from studygen.fields import Exercise, InlineMarkdown, Markdown, Model, Slug, Text
+from studygen.fields import (
+    MAX_LOCAL_VALUES,
+    Exercise,
+    InlineMarkdown,
+    LocalValues,
+    Markdown,
+    Model,
+    Slug,
+    Text,
+)
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds.base import Kind
 from studygen.wording import did_you_mean, quoted
@@ -41,6 +50,9 @@ class ChoiceItem(Model):
     """How the key states the answer, e.g. `Adequate (probably).`; by default the option's label."""
     reason: InlineMarkdown | None = None
     """Why: printed in the key after the verdict."""
+    given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
+    """Values only this item's text prints, e.g. `{ε: 0.01, T: 200}` for `{=ε * T^2}` (see Values in
+    text); not printed by themselves."""
 
 
 class Choice(Exercise):

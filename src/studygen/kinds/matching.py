@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, InlineMarkdown, Model
+from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Model
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
@@ -33,6 +33,9 @@ class Pair(Model):
     """The item in the left column, numbered 1, 2, 3… in this order, e.g. `ammeter`."""
     right: InlineMarkdown = Field(max_length=300)
     """What it matches, e.g. `measures current`; printed, lettered, in the right column."""
+    given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
+    """Values only this pair's two texts print, e.g. `{t: 2}` for `falls {=4.9 * t^2} m` (see Values in
+    text); not printed by themselves."""
 
 
 class Matching(Exercise):

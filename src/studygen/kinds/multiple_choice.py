@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, InlineMarkdown, Markdown, Model
+from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Markdown, Model
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
@@ -37,6 +37,9 @@ class MultipleChoiceQuestion(Model):
     options: list[MultipleChoiceOption] = Field(min_length=2, max_length=MAX_OPTIONS)
     """The options, lettered A, B, C… in this order. With several correct ones the worksheet
     prints "Choose all that apply."."""
+    given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
+    """Values only this question's prompt and options print, e.g. `{t: 2}` for `{=4.9 * t^2} m` (see
+    Values in text); not printed by themselves."""
 
 
 class MultipleChoice(Exercise):

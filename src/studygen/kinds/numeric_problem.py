@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -43,6 +45,10 @@ class NumericProblem(Exercise):
     """Ruled lines above each answer blank on the worksheet, for the student's working (0 for none); at
     most 20, so a quantity, its working and its answer blank fit on one page."""
 
+    def answer_symbols(self) -> frozenset[str]:
+        """Name the asked quantities: text on the worksheet must not print them."""
+        return frozenset(quantity.symbol for quantity in self.asked if quantity.symbol is not None)
+
 
 @dataclass(frozen=True)
 class WorkedAsked:
@@ -81,6 +87,10 @@ class WorkedNumericProblem(WorkedBody):
     """The word over the working lines: "Working"."""
     answer_label: str
     """The word before each answer blank: "Answer"."""
+
+    def answer_values(self) -> Mapping[str, Decimal]:
+        """Return each asked quantity with a symbol at its value as the key prints it."""
+        return {asked.name: asked.working.printed for asked in self.asked if asked.name is not None}
 
 
 DEFINE = "define it under `given:` (or as the `symbol` of a quantity asked above it)"

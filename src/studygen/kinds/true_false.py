@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from studygen import prose
-from studygen.fields import Exercise, Flag, InlineMarkdown, Markdown, Model
+from studygen.fields import MAX_LOCAL_VALUES, Exercise, Flag, InlineMarkdown, LocalValues, Markdown, Model
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
@@ -23,6 +23,9 @@ class Statement(Model):
     """Whether the statement is true: `true` or `false`."""
     explanation: InlineMarkdown | None = None
     """Why, in one paragraph: printed in the key after the verdict."""
+    given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
+    """Values only this statement's text prints, e.g. `{ε: 0.01, T: 200}` for `{=ε * T^2}` (see Values in
+    text); not printed by themselves."""
 
 
 class TrueFalse(Exercise):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, InlineMarkdown, Markdown, Model
+from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Markdown, Model
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
@@ -38,6 +38,9 @@ class Question(Model):
     """This question's room, if not the exercise's `space`."""
     size: int | None = Field(default=None, ge=1, le=MAX_SIZE)
     """This question's room in lines, if not the exercise's `size`."""
+    given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
+    """Values only this question's text prints, e.g. `{ε: 0.01, T: 200}` for `{=ε * T^2}` (see Values in
+    text); not printed by themselves."""
 
 
 class WrittenAnswer(Exercise):
