@@ -349,8 +349,8 @@ def test_a_function_name_cannot_be_a_symbol(tmp_path: Path) -> None:
 def test_too_long_text_says_how_long_it_is_and_what_fits(tmp_path: Path) -> None:
     file = write(tmp_path, f"title: {'a' * 250}\nsubject: {'b' * 201}\n")
     assert problems(file) == [
-        "1:8: title: is 250 characters long, but at most 200 fit here: shorten it",
-        "2:10: subject: is 201 characters long, but at most 200 fit here: shorten it",
+        "1:8: title: is too long (250 characters): at most 200 fit here; shorten it by 50",
+        "2:10: subject: is too long (201 characters): at most 200 fit here; shorten it by 1",
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from studygen.errors import LessonError, Problem
 from studygen.keys import Path_, dotted
+from studygen.wording import comma_advice
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Lesson files larger than this are refused before parsing: a lesson is prose, not data."""
@@ -188,6 +190,8 @@ def _to_data(node: Node, path: Path_, where: SourceMap, problems: list[Problem])
         if node.style is None and node.value in _NULLS:
             return None
         return node.value
+    if node.flow_style:  # type: ignore[attr-defined]  # PyYAML sets it on every collection node
+        problems.extend(_decimal_commas(node, path, where))
     if isinstance(node, SequenceNode):
         return [_to_data(item, (*path, i), where, problems) for i, item in enumerate(node.value)]
     assert isinstance(node, MappingNode)
@@ -214,6 +218,60 @@ def _to_data(node: Node, path: Path_, where: SourceMap, problems: list[Problem])
         where.keys[child] = mark
         result[key] = _to_data(value_node, child, where, problems)
     return result
+
+
+# A plain number on each side of a comma, as YAML splits them: `1,5` gives `1` and `5`.
+_WHOLE = re.compile(r"[+-]?\d+")
+_DIGITS = re.compile(r"\d+")
+
+
+def _decimal_commas(node: Node, path: Path_, where: SourceMap) -> list[Problem]:
+    """Find numbers that YAML split at a decimal comma in a `[...]` list or `{...}` mapping.
+
+    In a mapping (`{g: 9,8}`) the digits after the comma become a key with no value, which no lesson
+    means, so that is always refused. In a list, `[1,2,3]` is a fine way to write three values, so a
+    comma with no space is refused only where the same list also separates values with `, ` (`[1,5, 2]`)
+    or where the digits after it start with 0 (`[0,05]`), which nobody writes as a whole number.
+    """
+    if isinstance(node, MappingNode):
+        pairs = list(zip(node.value, node.value[1:]))
+        return [
+            _comma_problem(value, after, (*path, str(key.value)), where, "")
+            for (key, value), (after, _) in pairs
+            if _split_number(value, after, where.text)
+        ]
+    assert isinstance(node, SequenceNode)
+    items: list[Node] = node.value
+    separators = [where.text[a.end_mark.index : b.start_mark.index] for a, b in zip(items, items[1:])]
+    spaced = any(separator != "," for separator in separators)
+    return [
+        _comma_problem(a, b, (*path, i), where, f" (or write `{a.value}, {b.value}` if you meant two values)")
+        for i, (a, b) in enumerate(zip(items, items[1:]))
+        if _split_number(a, b, where.text) and (spaced or (b.value.startswith("0") and len(b.value) > 1))
+    ]
+
+
+def _split_number(before: Node, after: Node, text: str) -> bool:
+    """Tell whether two plain scalars are digits either side of a comma with no space: `1,5`."""
+    return (
+        isinstance(before, ScalarNode)
+        and isinstance(after, ScalarNode)
+        and before.style is None
+        and after.style is None
+        and _WHOLE.fullmatch(before.value) is not None
+        and _DIGITS.fullmatch(after.value) is not None
+        and text[before.end_mark.index : after.start_mark.index] == ","
+    )
+
+
+def _comma_problem(before: Node, after: Node, path: Path_, where: SourceMap, alternative: str) -> Problem:
+    """Say that `1,5` looks like a decimal comma, and how to write it, at the first digit."""
+    written = f"{before.value},{after.value}"
+    advice = comma_advice(written) or "use a point"
+    mark = _mark(before)
+    looks = "a decimal comma" if advice.startswith("use a point") else "one number written with a comma"
+    message = f"`{written}` looks like {looks}: {advice}{alternative}"
+    return Problem(where.file, mark.line, mark.column, dotted(path), message)
 
 
 def _mark(node: Node) -> Mark:

@@ -13,7 +13,7 @@ from studygen.keys import Path_
 from studygen.kinds import EXERCISE_KINDS, KINDS
 from studygen.model import Lesson
 from studygen.source import Source
-from studygen.wording import closest, did_you_mean, quoted
+from studygen.wording import closest, comma_advice, did_you_mean, quoted
 
 
 def problems_in(error: ValidationError, source: Source) -> list[Problem]:
@@ -57,14 +57,13 @@ def _problem(detail: Any, path: Path_, source: Source) -> Problem:
             f"unknown kind {quoted(tag)}; use one of {', '.join(EXERCISE_KINDS)}"
             + did_you_mean(tag, EXERCISE_KINDS),
         )
-    if kind == "too_long" and isinstance(value, str):  # a limit on `Text | None` is checked on the union
-        kind = "string_too_long"
+    if kind in ("too_long", "string_too_long"):
+        return where.problem(path, _too_long(path, value, detail["ctx"]))
     message = _MESSAGES.get(kind)
     if message is not None:
-        length = len(value) if isinstance(value, str) else 0
-        return where.problem(
-            path, message.format(got=_describe(value), length=length, **detail.get("ctx", {}))
-        )
+        said = message.format(got=_describe(value), **detail.get("ctx", {}))
+        advice = comma_advice(value) if kind == "decimal_parsing" and isinstance(value, str) else None
+        return where.problem(path, f"{said}: {advice}" if advice else said)
     if kind == "value_error":
         return where.problem(path, str(detail["ctx"]["error"]), at_key="[key]" in raw)
     return where.problem(path, str(detail["msg"]).lower().rstrip("."))
@@ -86,11 +85,29 @@ _MESSAGES = {
     "model_attributes_type": "expected keys and values (`key: value` lines), got {got}",
     "literal_error": "expected {expected}, got {got}",
     "too_short": "needs at least {min_length} item(s), got {actual_length}",
-    "too_long": "allows at most {max_length} item(s), got {actual_length}",
-    "string_too_long": "is {length:,} characters long, but at most {max_length:,} fit here: shorten it",
     "greater_than_equal": "must be at least {ge}, got {got}",
     "less_than_equal": "must be at most {le}, got {got}",
 }
+
+
+def _too_long(path: Path_, value: object, limits: dict[str, Any]) -> str:
+    """Say how long a text or list is, what fits, and how much to cut."""
+    most = int(limits["max_length"])
+    if isinstance(value, str):  # a limit on `Text | None` is checked on the union, as a plain too_long
+        where = "on a card" if path[:1] == ("flashcards",) else "here"
+        return (
+            f"is too long ({len(value):,} characters): at most {most:,} fit {where}; "
+            f"shorten it by {len(value) - most:,}"
+        )
+    count = limits.get("actual_length")
+    if count is None:
+        count = len(value) if isinstance(value, list | dict) else most + 1
+    things = _ITEMS.get(str(path[-1]), str(path[-1]).replace("_", " ")) if path else "items"
+    return f"has {count:,} {things}: at most {most:,} are allowed here; remove {count - most:,}"
+
+
+_ITEMS = {"flashcards": "cards", "given": "given values", "extra_right": "extra answers", "asked": "quantities"}
+"""What a list's items are called in a message, where its key is not already that word."""
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:
