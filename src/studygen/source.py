@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,7 +235,7 @@ def _decimal_commas(node: Node, path: Path_, where: SourceMap) -> list[Problem]:
     or where the digits after it start with 0 (`[0,05]`), which nobody writes as a whole number.
     """
     if isinstance(node, MappingNode):
-        pairs = list(zip(node.value, node.value[1:]))
+        pairs = list(itertools.pairwise(node.value))
         return [
             _comma_problem(value, after, (*path, str(key.value)), where, "")
             for (key, value), (after, _) in pairs
@@ -242,11 +243,11 @@ def _decimal_commas(node: Node, path: Path_, where: SourceMap) -> list[Problem]:
         ]
     assert isinstance(node, SequenceNode)
     items: list[Node] = node.value
-    separators = [where.text[a.end_mark.index : b.start_mark.index] for a, b in zip(items, items[1:])]
+    separators = [where.text[a.end_mark.index : b.start_mark.index] for a, b in itertools.pairwise(items)]
     spaced = any(separator != "," for separator in separators)
     return [
         _comma_problem(a, b, (*path, i), where, f" (or write `{a.value}, {b.value}` if you meant two values)")
-        for i, (a, b) in enumerate(zip(items, items[1:]))
+        for i, (a, b) in enumerate(itertools.pairwise(items))
         if _split_number(a, b, where.text) and (spaced or (b.value.startswith("0") and len(b.value) > 1))
     ]
 
