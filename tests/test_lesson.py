@@ -258,7 +258,8 @@ def test_whitespace_only_text_is_refused(tmp_path: Path) -> None:
         ("- a\n- b\n", "1:1: a lesson must be a mapping of keys such as `title:`"),
         (
             "title: &t x\nsubject: *t\n",
-            "1:8: YAML syntax: anchors (&name) are not allowed in lessons",
+            "1:8: YAML syntax: anchors (&name) are not allowed in lessons (a text that starts with `&` "
+            "needs the whole text in quotes)",
         ),
         (
             "title: !!python/object:os.system x\n",

@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from studygen.errors import LessonError, Problem
 from studygen.keys import Path_, dotted
 from studygen.wording import comma_advice
+from studygen.yaml_errors import explain
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Lesson files larger than this are refused before parsing: a lesson is prose, not data."""
@@ -88,7 +89,7 @@ def read_source(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Source:
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as error:
-        raise LessonError([_yaml_problem(file, error)]) from None
+        raise LessonError([_yaml_problem(file, error, text)]) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
@@ -152,10 +153,18 @@ class _StrictLoader(yaml.SafeLoader):
         event = self.peek_event()  # type: ignore[no-untyped-call]
         nests = isinstance(event, MappingStartEvent | SequenceStartEvent)
         if isinstance(event, AliasEvent):
-            _refuse("aliases (*name) are not allowed in lessons: write the text out", event)
+            _refuse(
+                "aliases (*name) are not allowed in lessons: write the text out (a text that starts "
+                "with `*`, such as *bold*, needs the whole text in quotes)",
+                event,
+            )
         if isinstance(event, ScalarEvent) or nests:
             if event.anchor is not None:
-                _refuse("anchors (&name) are not allowed in lessons", event)
+                _refuse(
+                    "anchors (&name) are not allowed in lessons (a text that starts with `&` needs the "
+                    "whole text in quotes)",
+                    event,
+                )
             if event.tag not in (None, "!"):
                 _refuse(f"tags such as {event.tag} are not allowed in lessons", event)
         if nests:
@@ -289,25 +298,16 @@ def _bad_key(node: Node) -> str:
     return "keys must be plain words, not lists or mappings"
 
 
-def _yaml_problem(file: Path, error: yaml.MarkedYAMLError) -> Problem:
+def _yaml_problem(file: Path, error: yaml.MarkedYAMLError, text: str) -> Problem:
     """Turn a PyYAML error into a problem at the line it names, in plain words."""
+    explained = explain(error, text)
+    if explained is not None:
+        return Problem(
+            file, explained.line + 1, explained.column + 1, "", f"YAML syntax: {explained.message}"
+        )
     mark = error.problem_mark or error.context_mark
-    if "end of stream" in (error.problem or "") and error.context_mark is not None:
-        # An unclosed quote or bracket is found at the end of the file; point at where it opened.
-        mark = error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = error.problem or "not valid YAML"
     if error.context and error.problem:
         what = f"{error.context}: {error.problem}"
-    hint = _YAML_HINTS.get(error.problem or "", "")
-    return Problem(file, line, column, "", f"YAML syntax: {what}{hint}")
-
-
-_YAML_HINTS = {
-    "mapping values are not allowed here": (
-        " (a `:` inside text needs the whole text in quotes, or check the indentation above)"
-    ),
-    "found character '\\t' that cannot start any token": " (indent with spaces, not tabs)",
-    "found unexpected end of stream": " (a quote or bracket opened here is never closed)",
-    "could not find expected ':'": " (a key needs `key: value`; check the line above for an unclosed quote)",
-}
+    return Problem(file, line, column, "", f"YAML syntax: {what}")
