@@ -219,9 +219,11 @@ def test_choice_answer_must_name_an_option(tmp_path: Path) -> None:
 
 def test_yaml_syntax_error_has_its_line(tmp_path: Path) -> None:
     file = write(tmp_path, "title: x\nsubject: [unclosed\nlanguage: en\n")
-    [message] = problems(file)
-    assert message.startswith("3:")
-    assert "YAML syntax" in message
+    # The unclosed `[` is reported where it opens, on the line to fix, not where YAML gave up.
+    assert problems(file) == [
+        "2:10: YAML syntax: the `[` here is never closed: close it with `]`, or put the whole text in "
+        "quotes if it is not a list"
+    ]
 
 
 def test_yaml_11_surprises_stay_text(tmp_path: Path) -> None:
