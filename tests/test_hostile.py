@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from studygen.model import Lesson
+
 HOSTILE = Path(__file__).parent / "hostile"
 ACCEPTED = HOSTILE / "accepted"
 EXPECTED = HOSTILE / "EXPECTED.txt"
@@ -191,6 +193,15 @@ def _million_digits(tmp_path: Path) -> Path:
     return _lesson(tmp_path, "rows-value-million-digits.yaml", text.encode())
 
 
+MOST_CARDS = next(meta.max_length for meta in Lesson.model_fields["flashcards"].metadata)
+"""The deck's cap, read from the model so the case follows it when the cap is raised."""
+
+
+def _too_many_cards(tmp_path: Path) -> Path:
+    cards = "".join(f"  - {{question: Q{n}, answer: A}}\n" for n in range(MOST_CARDS + 104))
+    return _lesson(tmp_path, "schema-too-many-flashcards.yaml", f"title: T\nflashcards:\n{cards}".encode())
+
+
 def _jpeg() -> bytes:
     """A small valid JPEG."""
     from PIL import Image
@@ -295,6 +306,14 @@ GENERATED = [
         "rows-value-million-digits.yaml",
         (":7:16: exercises[0].rows.values[0]:", "too many digits"),
         _million_digits,
+    ),
+    Case(
+        "schema-too-many-flashcards.yaml",
+        (
+            f":3:3: flashcards: has {MOST_CARDS + 104:,} cards: at most {MOST_CARDS:,} are allowed here; "
+            "remove 104",
+        ),
+        _too_many_cards,
     ),
     Case("special-fifo.yaml", ("special-fifo.yaml:1:1: not a regular file",), _fifo),
     Case(

@@ -82,7 +82,9 @@ def test_two_options_with_the_same_text_are_refused_at_the_repeat(tmp_path: Path
 def test_more_than_eight_options_are_refused(tmp_path: Path) -> None:
     options = "".join(f"          - text: Option {n}\n            correct: true\n" for n in range(9))
     message = problems(tmp_path, "      - prompt: Pick.\n        options:\n" + options)
-    assert message == ["8:11: exercises[0].questions[0].options: allows at most 8 item(s), got 9"]
+    assert message == [
+        "8:11: exercises[0].questions[0].options: has 9 options: at most 8 are allowed here; remove 1"
+    ]
 
 
 def test_correct_must_be_true_or_false(tmp_path: Path) -> None:

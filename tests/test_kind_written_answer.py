@@ -56,8 +56,8 @@ def test_each_question_takes_its_own_room_or_the_exercises(tmp_path: Path) -> No
         (
             "Why does a feather fall slowly?",
             "Why? " * 121,
-            "7:19: exercises[0].questions[0].question: is 604 characters long, but at most 600 fit here: "
-            "shorten it",
+            "7:19: exercises[0].questions[0].question: is too long (604 characters): at most 600 fit "
+            "here; shorten it by 4",
         ),
         (
             "        answer: Rising, then levelling off.\n",

@@ -220,9 +220,11 @@ def test_choice_answer_must_name_an_option(tmp_path: Path) -> None:
 
 def test_yaml_syntax_error_has_its_line(tmp_path: Path) -> None:
     file = write(tmp_path, "title: x\nsubject: [unclosed\nlanguage: en\n")
-    [message] = problems(file)
-    assert message.startswith("3:")
-    assert "YAML syntax" in message
+    # The unclosed `[` is reported where it opens, on the line to fix, not where YAML gave up.
+    assert problems(file) == [
+        "2:10: YAML syntax: the `[` here is never closed: close it with `]`, or put the whole text in "
+        "quotes if it is not a list"
+    ]
 
 
 def test_yaml_11_surprises_stay_text(tmp_path: Path) -> None:
@@ -259,7 +261,8 @@ def test_whitespace_only_text_is_refused(tmp_path: Path) -> None:
         ("- a\n- b\n", "1:1: a lesson must be a mapping of keys such as `title:`"),
         (
             "title: &t x\nsubject: *t\n",
-            "1:8: YAML syntax: anchors (&name) are not allowed in lessons",
+            "1:8: YAML syntax: anchors (&name) are not allowed in lessons (a text that starts with `&` "
+            "needs the whole text in quotes)",
         ),
         (
             "title: !!python/object:os.system x\n",
@@ -350,8 +353,8 @@ def test_a_function_name_cannot_be_a_symbol(tmp_path: Path) -> None:
 def test_too_long_text_says_how_long_it_is_and_what_fits(tmp_path: Path) -> None:
     file = write(tmp_path, f"title: {'a' * 250}\nsubject: {'b' * 201}\n")
     assert problems(file) == [
-        "1:8: title: is 250 characters long, but at most 200 fit here: shorten it",
-        "2:10: subject: is 201 characters long, but at most 200 fit here: shorten it",
+        "1:8: title: is too long (250 characters): at most 200 fit here; shorten it by 50",
+        "2:10: subject: is too long (201 characters): at most 200 fit here; shorten it by 1",
     ]
 
 

@@ -68,7 +68,7 @@ def test_an_error_in_such_a_lesson_is_one_escaped_line(tmp_path: Path, kind: str
     assert result.exit_code == 1
     warning, error = result.stderr.splitlines()
     assert warning.startswith(f"Warning: {tmp_path}/{escaped}: ")
-    assert error.startswith(f"Error: {tmp_path}/{escaped}:3:1: ")
+    assert error.startswith(f"Error: {tmp_path}/{escaped}:2:8: ")
     assert raw_controls(result.stderr) == []
     assert result.stdout == ""
 
@@ -105,8 +105,8 @@ def test_a_forged_error_line_cannot_reach_a_real_terminal(tmp_path: Path) -> Non
     assert process.returncode == 1
     assert raw_controls(stdout + stderr) == []
     assert [line for line in stderr.splitlines() if line.startswith("Error:")] == [
-        f"Error: {tmp_path}/a\\nError: forged.yaml:3:1: YAML syntax: "
-        + stderr.split("forged.yaml:3:1: YAML syntax: ", 1)[1].splitlines()[0]
+        f"Error: {tmp_path}/a\\nError: forged.yaml:2:8: YAML syntax: "
+        + stderr.split("forged.yaml:2:8: YAML syntax: ", 1)[1].splitlines()[0]
     ]
     assert len([line for line in stderr.splitlines() if line.startswith("Warning:")]) == 3
     assert sorted(stdout.splitlines()) == [

@@ -145,7 +145,7 @@ def test_a_text_must_still_fit_its_field_with_its_values_put_in() -> None:
     text = "{=A} " * 10  # 50 characters as written, 90 printed
     assert put_values(text, SCOPE, ("x",), problems, limit=50) == text
     assert [p.message for p in problems] == [
-        "with its values put in, the text is 90 characters long, but at most 50 fit here: shorten it"
+        "with its values put in, the text is 90 characters long, but at most 50 fit here; shorten it by 40"
     ]
 
 

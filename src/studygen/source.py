@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from studygen.errors import LessonError, Problem
 from studygen.keys import Path_, dotted
 from studygen.scalars import Scalar, value_positions
+from studygen.wording import comma_advice
+from studygen.yaml_errors import explain
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Lesson files larger than this are refused before parsing: a lesson is prose, not data."""
@@ -112,7 +116,7 @@ def read_source(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Source:
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as error:
-        raise LessonError([_yaml_problem(file, error)]) from None
+        raise LessonError([_yaml_problem(file, error, text)]) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
@@ -176,10 +180,18 @@ class _StrictLoader(yaml.SafeLoader):
         event = self.peek_event()  # type: ignore[no-untyped-call]
         nests = isinstance(event, MappingStartEvent | SequenceStartEvent)
         if isinstance(event, AliasEvent):
-            _refuse("aliases (*name) are not allowed in lessons: write the text out", event)
+            _refuse(
+                "aliases (*name) are not allowed in lessons: write the text out (a text that starts "
+                "with `*`, such as *bold*, needs the whole text in quotes)",
+                event,
+            )
         if isinstance(event, ScalarEvent) or nests:
             if event.anchor is not None:
-                _refuse("anchors (&name) are not allowed in lessons", event)
+                _refuse(
+                    "anchors (&name) are not allowed in lessons (a text that starts with `&` needs the "
+                    "whole text in quotes)",
+                    event,
+                )
             if event.tag not in (None, "!"):
                 _refuse(f"tags such as {event.tag} are not allowed in lessons", event)
         if nests:
@@ -216,6 +228,8 @@ def _to_data(node: Node, path: Path_, where: SourceMap, problems: list[Problem])
             return None
         where.scalars[path] = Scalar(node.style, node.start_mark.index, node.end_mark.index, node.value)
         return node.value
+    if node.flow_style:  # type: ignore[attr-defined]  # PyYAML sets it on every collection node
+        problems.extend(_decimal_commas(node, path, where))
     if isinstance(node, SequenceNode):
         return [_to_data(item, (*path, i), where, problems) for i, item in enumerate(node.value)]
     assert isinstance(node, MappingNode)
@@ -244,6 +258,60 @@ def _to_data(node: Node, path: Path_, where: SourceMap, problems: list[Problem])
     return result
 
 
+# A plain number on each side of a comma, as YAML splits them: `1,5` gives `1` and `5`.
+_WHOLE = re.compile(r"[+-]?\d+")
+_DIGITS = re.compile(r"\d+")
+
+
+def _decimal_commas(node: Node, path: Path_, where: SourceMap) -> list[Problem]:
+    """Find numbers that YAML split at a decimal comma in a `[...]` list or `{...}` mapping.
+
+    In a mapping (`{g: 9,8}`) the digits after the comma become a key with no value, which no lesson
+    means, so that is always refused. In a list, `[1,2,3]` is a fine way to write three values, so a
+    comma with no space is refused only where the same list also separates values with `, ` (`[1,5, 2]`)
+    or where the digits after it start with 0 (`[0,05]`), which nobody writes as a whole number.
+    """
+    if isinstance(node, MappingNode):
+        pairs = list(itertools.pairwise(node.value))
+        return [
+            _comma_problem(value, after, (*path, str(key.value)), where, "")
+            for (key, value), (after, _) in pairs
+            if _split_number(value, after, where.text)
+        ]
+    assert isinstance(node, SequenceNode)
+    items: list[Node] = node.value
+    separators = [where.text[a.end_mark.index : b.start_mark.index] for a, b in itertools.pairwise(items)]
+    spaced = any(separator != "," for separator in separators)
+    return [
+        _comma_problem(a, b, (*path, i), where, f" (or write `{a.value}, {b.value}` if you meant two values)")
+        for i, (a, b) in enumerate(itertools.pairwise(items))
+        if _split_number(a, b, where.text) and (spaced or (b.value.startswith("0") and len(b.value) > 1))
+    ]
+
+
+def _split_number(before: Node, after: Node, text: str) -> bool:
+    """Tell whether two plain scalars are digits either side of a comma with no space: `1,5`."""
+    return (
+        isinstance(before, ScalarNode)
+        and isinstance(after, ScalarNode)
+        and before.style is None
+        and after.style is None
+        and _WHOLE.fullmatch(before.value) is not None
+        and _DIGITS.fullmatch(after.value) is not None
+        and text[before.end_mark.index : after.start_mark.index] == ","
+    )
+
+
+def _comma_problem(before: Node, after: Node, path: Path_, where: SourceMap, alternative: str) -> Problem:
+    """Say that `1,5` looks like a decimal comma, and how to write it, at the first digit."""
+    written = f"{before.value},{after.value}"
+    advice = comma_advice(written) or "use a point"
+    mark = _mark(before)
+    looks = "a decimal comma" if advice.startswith("use a point") else "one number written with a comma"
+    message = f"`{written}` looks like {looks}: {advice}{alternative}"
+    return Problem(where.file, mark.line, mark.column, dotted(path), message)
+
+
 def _mark(node: Node) -> Mark:
     """Return a node's 1-based start position."""
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
@@ -258,12 +326,14 @@ def _bad_key(node: Node) -> str:
     return "keys must be plain words, not lists or mappings"
 
 
-def _yaml_problem(file: Path, error: yaml.MarkedYAMLError) -> Problem:
+def _yaml_problem(file: Path, error: yaml.MarkedYAMLError, text: str) -> Problem:
     """Turn a PyYAML error into a problem at the line it names, in plain words."""
+    explained = explain(error, text)
+    if explained is not None:
+        return Problem(
+            file, explained.line + 1, explained.column + 1, "", f"YAML syntax: {explained.message}"
+        )
     mark = error.problem_mark or error.context_mark
-    if "end of stream" in (error.problem or "") and error.context_mark is not None:
-        # An unclosed quote or bracket is found at the end of the file; point at where it opened.
-        mark = error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = error.problem or "not valid YAML"
     if error.context and error.problem:
@@ -273,13 +343,8 @@ def _yaml_problem(file: Path, error: yaml.MarkedYAMLError) -> Problem:
 
 
 _YAML_HINTS = {
-    "mapping values are not allowed here": (
-        " (a `:` inside text needs the whole text in quotes, or check the indentation above)"
-    ),
-    "found character '\\t' that cannot start any token": " (indent with spaces, not tabs)",
-    "found unexpected end of stream": " (a quote or bracket opened here is never closed)",
-    "could not find expected ':'": " (a key needs `key: value`; check the line above for an unclosed quote)",
     "found unknown escape character '{'": (
         " (inside double quotes write `\\\\{=` to print `{=`, or drop the quotes and write `\\{=`)"
     ),
 }
+"""Hints for PyYAML errors that `yaml_errors.explain` leaves in PyYAML's words."""

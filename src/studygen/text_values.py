@@ -233,7 +233,7 @@ def put_values(
             LessonProblem(
                 path,
                 f"with its values put in, the text is {len(printed):,} characters long, but at most "
-                f"{limit:,} fit here: shorten it",
+                f"{limit:,} fit here; shorten it by {len(printed) - limit:,}",
             )
         )
         return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -13,7 +14,7 @@ from studygen.keys import Path_
 from studygen.kinds import EXERCISE_KINDS, KINDS
 from studygen.model import Lesson
 from studygen.source import Source
-from studygen.wording import closest, did_you_mean, quoted
+from studygen.wording import closest, comma_advice, did_you_mean, quoted
 
 
 def problems_in(error: ValidationError, source: Source) -> list[Problem]:
@@ -21,19 +22,134 @@ def problems_in(error: ValidationError, source: Source) -> list[Problem]:
     details = [(d, _data_path(tuple(d["loc"]), source.data)) for d in error.errors(include_url=False)]
     # A misspelt required key shows up twice: as unknown (`titel`) and as missing (`title`). The
     # unknown key's did-you-mean already says it all, so the missing one is dropped.
+    missing = {path for detail, path in details if detail["type"] == "missing"}
+    # A key indented one level too far in or out shows up the same way; its one message says where to
+    # put it, so neither the unknown key nor the missing one is reported on its own.
+    moved = {
+        path: move
+        for detail, path in details
+        if detail["type"] == "extra_forbidden"
+        and (move := _misplaced(tuple(detail["loc"]), path, source, missing)) is not None
+    }
     misspelt = {
         (*path[:-1], suggestion)
         for detail, path in details
         if detail["type"] == "extra_forbidden"
+        and path not in moved
         and (suggestion := closest(str(path[-1]), _allowed_keys(tuple(detail["loc"])))) is not None
     }
+    covered = misspelt | {move.belongs for move in moved.values()}
     problems: dict[tuple[Path_, str], Problem] = {}
     for detail, path in details:
-        if detail["type"] == "missing" and path in misspelt:
+        if detail["type"] == "missing" and path in covered:
             continue
-        problem = _problem(detail, path, source)
+        if path in moved:
+            problem = source.where.problem(path, moved[path].message, at_key=True)
+        else:
+            problem = _problem(detail, path, source)
         problems.setdefault((path, problem.message), problem)
     return list(problems.values())
+
+
+@dataclass(frozen=True)
+class _Move:
+    """Where a key written at the wrong level belongs, and how to say so."""
+
+    belongs: Path_
+    message: str
+    follows: bool
+    """Whether the key is written after the block it slipped out of or into, as a slipped line is."""
+
+
+def _misplaced(loc: tuple[Any, ...], path: Path_, source: Source, missing: set[Path_]) -> _Move | None:
+    """Find the neighbouring level an unknown key belongs to, one level in or out, if it is a key there.
+
+    The level where the same key is also reported missing wins; otherwise one level out is tried first.
+    """
+    moves = [move for move in (_one_level_out(loc, path, source), _one_level_in(loc, path, source)) if move]
+    # Where the key is not missing at the other level, only its place in the file says it slipped:
+    # it must come after the keys of its own level (a slipped line ends a block, or follows one).
+    likely = [move for move in moves if move.belongs in missing or move.follows]
+    likely.sort(key=lambda move: move.belongs not in missing)
+    return likely[0] if likely else None
+
+
+def _one_level_out(loc: tuple[Any, ...], path: Path_, source: Source) -> _Move | None:
+    """Say how to move a key indented one level too deep, if the level around its parent takes it."""
+    key, parent, parent_loc = path[-1], path[:-1], loc[:-1]
+    in_list = bool(parent) and isinstance(parent[-1], int)
+    if in_list:  # a key in a list item belongs beside the list's own key
+        parent, parent_loc = parent[:-1], _without_index(parent_loc)
+    if not parent or not isinstance(parent[-1], str):
+        return None
+    outer, beside = parent[:-1], parent[-1]
+    outer_loc = parent_loc[:-1]
+    if key not in _keys_in(outer_loc) or key in _mapping_at(source.data, outer):
+        return None
+    where = source.where
+    written, level = where.keys[path], where.keys[parent]
+    allowed = _keys_in(loc[:-1])
+    known_after = [
+        name
+        for name in _mapping_at(source.data, path[:-1])
+        if name in allowed and where.keys[(*path[:-1], name)].line > written.line
+    ]
+    place = f"`{key}` belongs beside `{beside}:`, not {'in its list' if in_list else 'under it'}"
+    if written.line > level.line and written.column > level.column:
+        fix = f"indent it by {_spaces(written.column - level.column, 'fewer')}"
+    else:
+        fix = f"move it out to the level of `{beside}:`"
+    return _Move((*outer, key), f"{place}: {fix}", not known_after)
+
+
+def _one_level_in(loc: tuple[Any, ...], path: Path_, source: Source) -> _Move | None:
+    """Say how to move a key indented one level too little, if a mapping beside it takes it."""
+    key, parent = path[-1], path[:-1]
+    siblings = _mapping_at(source.data, parent)
+    where = source.where
+    written = where.keys[path]
+    takers = [
+        name
+        for name, value in siblings.items()
+        if name != key and isinstance(value, dict) and key not in value and key in _keys_in((*loc[:-1], name))
+    ]
+    if not takers:
+        return None
+    # The mapping written just above the key is the one it was meant to continue.
+    above = [name for name in takers if where.keys[(*parent, name)].line < written.line]
+    name = max(above, key=lambda n: where.keys[(*parent, n)].line) if above else takers[0]
+    belongs = (*parent, name, key)
+    first = next(iter(siblings[name]), None)
+    inner = where.keys.get((*parent, name, first)) if first is not None else None
+    if inner is not None and inner.line == where.keys[(*parent, name)].line:
+        fix = f"write it inside the `{{…}}` after `{name}:`"
+    elif above and inner is not None and inner.column > written.column:
+        fix = f"indent it by {_spaces(inner.column - written.column, 'more')}"
+    else:
+        fix = f"move it there, lined up with the keys under `{name}:`"
+    return _Move(belongs, f"`{key}` belongs under `{name}:`: {fix}", bool(above))
+
+
+def _without_index(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop a list index, and the union tag after it, from the end of a pydantic location."""
+    if loc and isinstance(loc[-1], str) and _is_tag(loc[-1]):
+        loc = loc[:-1]
+    return loc[:-1] if loc and isinstance(loc[-1], int) else loc
+
+
+def _mapping_at(data: Any, path: Path_) -> dict[str, Any]:
+    """Return the mapping the file holds at a path, or an empty one."""
+    value = _value_at(data, path)
+    return value if isinstance(value, dict) else {}
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _spaces(count: int, more_or_fewer: str) -> str:
+    """Write a number of spaces as a teacher reads it: `two more spaces`."""
+    number = _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
+    return f"{number} {more_or_fewer} {'space' if count == 1 else 'spaces'}"
 
 
 def _problem(detail: Any, path: Path_, source: Source) -> Problem:
@@ -57,14 +173,13 @@ def _problem(detail: Any, path: Path_, source: Source) -> Problem:
             f"unknown kind {quoted(tag)}; use one of {', '.join(EXERCISE_KINDS)}"
             + did_you_mean(tag, EXERCISE_KINDS),
         )
-    if kind == "too_long" and isinstance(value, str):  # a limit on `Text | None` is checked on the union
-        kind = "string_too_long"
+    if kind in ("too_long", "string_too_long"):
+        return where.problem(path, _too_long(path, value, detail["ctx"]))
     message = _MESSAGES.get(kind)
     if message is not None:
-        length = len(value) if isinstance(value, str) else 0
-        return where.problem(
-            path, message.format(got=_describe(value), length=length, **detail.get("ctx", {}))
-        )
+        said = message.format(got=_describe(value), **detail.get("ctx", {}))
+        advice = comma_advice(value) if kind == "decimal_parsing" and isinstance(value, str) else None
+        return where.problem(path, f"{said}: {advice}" if advice else said)
     if kind == "value_error":
         return where.problem(path, str(detail["ctx"]["error"]), at_key="[key]" in raw)
     return where.problem(path, str(detail["msg"]).lower().rstrip("."))
@@ -86,11 +201,34 @@ _MESSAGES = {
     "model_attributes_type": "expected keys and values (`key: value` lines), got {got}",
     "literal_error": "expected {expected}, got {got}",
     "too_short": "needs at least {min_length} item(s), got {actual_length}",
-    "too_long": "allows at most {max_length} item(s), got {actual_length}",
-    "string_too_long": "is {length:,} characters long, but at most {max_length:,} fit here: shorten it",
     "greater_than_equal": "must be at least {ge}, got {got}",
     "less_than_equal": "must be at most {le}, got {got}",
 }
+
+
+def _too_long(path: Path_, value: object, limits: dict[str, Any]) -> str:
+    """Say how long a text or list is, what fits, and how much to cut."""
+    most = int(limits["max_length"])
+    if isinstance(value, str):  # a limit on `Text | None` is checked on the union, as a plain too_long
+        where = "on a card" if path[:1] == ("flashcards",) else "here"
+        return (
+            f"is too long ({len(value):,} characters): at most {most:,} fit {where}; "
+            f"shorten it by {len(value) - most:,}"
+        )
+    count = limits.get("actual_length")
+    if count is None:
+        count = len(value) if isinstance(value, list | dict) else most + 1
+    things = _ITEMS.get(str(path[-1]), str(path[-1]).replace("_", " ")) if path else "items"
+    return f"has {count:,} {things}: at most {most:,} are allowed here; remove {count - most:,}"
+
+
+_ITEMS = {
+    "flashcards": "cards",
+    "given": "given values",
+    "extra_right": "extra answers",
+    "asked": "quantities",
+}
+"""What a list's items are called in a message, where its key is not already that word."""
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:
@@ -148,8 +286,13 @@ def _describe(value: object) -> str:
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     """List the keys the lesson format allows where an unknown key was found."""
+    return _keys_in(loc[:-1])
+
+
+def _keys_in(container: tuple[Any, ...]) -> list[str]:
+    """List the keys the lesson format allows in the mapping at a pydantic location."""
     models: list[type[BaseModel]] = [Lesson]
-    for part in loc[:-1]:
+    for part in container:
         if isinstance(part, int):
             continue
         if _is_tag(part):

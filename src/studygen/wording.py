@@ -62,3 +62,24 @@ def shortened(text: str, limit: int) -> str:
     if space >= limit // 2:  # a word boundary not too far back; else cut inside the (very long) word
         cut = cut[:space]
     return cut.rstrip(" ,;:.-\u2013\u2014") + "…"  # no dangling dash or comma before the ellipsis
+
+
+def comma_advice(number: str) -> str | None:
+    """Say how to write a number given with a comma (`1,5`, `1,000`) with a point, or None if it has none.
+
+    A group of exactly three digits after the comma may be an English thousands separator rather than a
+    German decimal comma, so that advice names both readings; any other comma is a decimal comma.
+    """
+    import re
+
+    text = number.strip()
+    if not re.fullmatch(r"[+-]?\d+(,\d+)+", text):
+        return None
+    whole, *groups = text.split(",")
+    if len(groups) == 1 and len(groups[0]) != 3:
+        return f"use a point: {whole}.{groups[0]}"
+    if any(len(group) != 3 for group in groups):
+        return None  # `1,5,6` is no way of writing one number; the message says what was expected
+    joined = whole + "".join(groups)
+    decimal = f", or {whole}.{groups[0]} with a point for a decimal" if len(groups) == 1 else ""
+    return f"write {joined} without a thousands separator{decimal}"
