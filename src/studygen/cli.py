@@ -250,6 +250,49 @@ def check(paths: tuple[Path, ...], max_lesson_kb: int, debug: bool) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("calibration.pdf"),
+    show_default=True,
+    help="The PDF to write.",
+)
+@click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True, help="Paper size.")
+@click.option(
+    "--flip",
+    type=click.Choice(FLIPS),
+    default="long",
+    show_default=True,
+    help="The edge your duplex printer turns the sheet over.",
+)
+@click.option(
+    "--back-offset",
+    "offset",
+    callback=_back_offset,
+    default="0,0",
+    show_default=True,
+    metavar="X,Y",
+    help="Print the back already moved by this offset, to check an offset you measured.",
+)
+@click.option("--debug", is_flag=True, help="Show the full traceback of an internal error, for a bug report.")
+def calibrate(out: Path, paper: str, flip: str, offset: tuple[float, float], debug: bool) -> None:
+    """Write a two-sided sheet that measures your printer's --back-offset for flashcard backs."""
+    from studygen.calibrate import write_calibration
+
+    with _reporting(debug):
+        try:
+            pages = write_calibration(out, paper=PAPERS[paper], flip=flip, back_offset=offset)
+        except StudygenError as error:
+            _report_failure(error, debug)
+            sys.exit(1)
+    click.echo(
+        f"{shown(out)} ({pages} pages): print it two-sided at actual size, flipping on the {flip} edge, "
+        "and read the offset as the sheet explains"
+    )
+
+
 def main(prog_name: str | None = None) -> None:
     """Run the command line; Ctrl-C and SIGTERM end it with one line and exit 130 or 143."""
     stop_on_signals()
