@@ -1,4 +1,4 @@
-"""Flashcard layouts and sizes: page counts, page sizes, and every back behind its front, read from the PDF."""
+"""Flashcard layouts and sizes: page counts, page sizes, every back behind its front, read from the PDF."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from studygen.cards import (
     LAYOUTS,
     MARK_ROOM_MM,
     PRINTABLE_MARGIN_MM,
-    LayoutError,
     PrintSettings,
     Request,
     card_size,
@@ -100,7 +99,7 @@ def test_ten_business_cards_fit_a_letter_sheet_inside_printable_margins() -> Non
         ("90x55mm", (90, 55)),
         ("3.5x2in", (88.9, 50.8)),
         ("9x5.5cm", (90, 55)),
-        (" 90 × 55 MM ", (90, 55)),
+        (" 90 \u00d7 55 MM ", (90, 55)),  # a multiplication sign, as some teachers type it
     ],
 )
 def test_card_sizes_read_names_and_custom_sizes_in_mm_cm_and_inches(
@@ -297,9 +296,9 @@ def test_wrong_card_options_are_usage_errors(tmp_path: Path, args: list[str], me
     [
         (
             ["--card-size", "business"],
-            "flashcards: a business card (88.9 x 50.8 mm) is too small to fold into two faces: fold needs card "
-            "stock of at least 100 x 140 mm (a6); choose --cards duplex or sheet for small cards, or a larger "
-            "--card-size",
+            "flashcards: a business card (88.9 x 50.8 mm) is too small to fold into two faces: fold needs "
+            "card stock of at least 100 x 140 mm (a6); choose --cards duplex or sheet for small cards, or a "
+            "larger --card-size",
         ),
         (
             ["--cards", "sheet", "--card-size", "200x250mm"],
