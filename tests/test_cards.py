@@ -261,6 +261,15 @@ def test_the_lesson_chooses_layout_and_size_and_the_command_line_wins(tmp_path: 
     assert (len(reader.pages), size_mm(reader)) == (2, (210.0, 297.0))
 
 
+def test_an_impossible_choice_made_in_the_lesson_says_so(tmp_path: Path) -> None:
+    lesson = deck_lesson(tmp_path, 1, extra="card_size: business")
+    code, stderr = run("build", lesson, "--out", tmp_path / "out")
+    assert code == 1
+    assert stderr.startswith(f"Error: {lesson}: flashcards: a business card (88.9 x 50.8 mm) is too small")
+    assert stderr.endswith("or a larger --card-size (the lesson sets card_size: business)\n")
+    assert run("build", lesson, "--out", tmp_path / "out", "--cards", "sheet")[0] == 0
+
+
 def run(*args: object) -> tuple[int, str]:
     """Run the CLI; its exit code and standard error."""
     result = CliRunner().invoke(cli, [str(a) for a in args])

@@ -276,7 +276,21 @@ def deck_for(
         first_number,
         total,
     )
-    return lay_out(LAYOUTS[settings.layout or lesson_layout or DEFAULT_LAYOUT], request)
+    try:
+        return lay_out(LAYOUTS[settings.layout or lesson_layout or DEFAULT_LAYOUT], request)
+    except LayoutError as error:
+        # Say which choice the lesson made, so the teacher knows the option was not the only source.
+        from_lesson = [
+            f"{key}: {value}"
+            for key, value, given in (
+                ("card_layout", lesson_layout, settings.layout),
+                ("card_size", lesson_size, settings.size),
+            )
+            if value is not None and given is None
+        ]
+        if not from_lesson:
+            raise
+        raise LayoutError(f"{error} (the lesson sets {' and '.join(from_lesson)})") from None
 
 
 def lay_out(layout: Layout, request: Request) -> Deck:
