@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -38,7 +39,7 @@ def deck_lesson(folder: Path, cards: int, extra: str = "") -> Path:
     return lesson
 
 
-def build_deck(lesson: Path, out: Path, paper: str = "a4", **settings: object) -> Path:
+def build_deck(lesson: Path, out: Path, paper: str = "a4", **settings: Any) -> Path:
     """Build a lesson's flashcards with these card settings; return the one file written."""
     [result] = list(
         build(
@@ -48,7 +49,7 @@ def build_deck(lesson: Path, out: Path, paper: str = "a4", **settings: object) -
             paper=paper,
             templates=None,
             cards=PrintSettings(**settings),
-        )  # type: ignore[arg-type]
+        )
     )
     assert result.error is None, result.error
     [written] = result.written
