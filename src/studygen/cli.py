@@ -278,7 +278,7 @@ def check(paths: tuple[Path, ...], max_lesson_kb: int, debug: bool) -> None:
 )
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error, for a bug report.")
 def calibrate(out: Path, paper: str, flip: str, offset: tuple[float, float], debug: bool) -> None:
-    """Write a two-sided sheet that measures your printer's --back-offset for flashcard backs."""
+    """Write a two-sided sheet that measures the --back-offset your printer needs."""
     from studygen.calibrate import write_calibration
 
     with _reporting(debug):
