@@ -146,7 +146,9 @@ def test_a_missing_key_nobody_misspelt_is_reported(tmp_path: Path) -> None:
 def test_unknown_key_without_close_match_lists_allowed_keys(tmp_path: Path) -> None:
     file = write(tmp_path, "title: x\nzzz: y\n")
     [message] = problems(file)
-    assert message.startswith("2:1: zzz: unknown key 'zzz'; allowed here: author, exercises,")
+    assert message.startswith(
+        "2:1: zzz: unknown key 'zzz'; allowed here: author, card_layout, card_size, exercises,"
+    )
 
 
 def test_unknown_key_inside_an_exercise_suggests_that_kinds_keys(tmp_path: Path) -> None:

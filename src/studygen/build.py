@@ -8,7 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studygen.documents import DOCUMENTS, PAPERS, Document
+from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
+from studygen.documents import DOCUMENTS, PAPERS, Document, Paper
 from studygen.errors import BuildError, StudygenError, shown
 from studygen.lesson import LoadedLesson, find_lessons, load_lesson
 from studygen.outputs import OutputError, publish
@@ -18,6 +19,7 @@ from studygen.worker import Limits, Worker
 if TYPE_CHECKING:
     import jinja2
 
+    from studygen.cards import Deck
     from studygen.pdf import Renderer
 
 
@@ -34,6 +36,7 @@ class Job:
     format: str
     templates: Path | None
     max_bytes: int
+    cards: PrintSettings = DEFAULT_PRINT
 
 
 @dataclass(frozen=True)
@@ -82,15 +85,20 @@ def build(
     templates: Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
     max_bytes: int = MAX_FILE_BYTES,
+    cards: PrintSettings = DEFAULT_PRINT,
 ) -> Iterator[LessonResult]:
-    """Build every lesson in paths, yielding a result per lesson; a failure stops only its lesson."""
+    """Build every lesson in paths, yielding a result per lesson; a failure stops only its lesson.
+
+    `cards` chooses the flashcards' layout, size and printer settings; a lesson's own `card_layout:`
+    and `card_size:` apply where it leaves them out.
+    """
     files = find_lessons(paths)
     documents = tuple(name for name in DOCUMENTS if name in only)
     worker = Worker(render_lesson, limits)
     try:
         for file in files:
             result = LessonResult(file)
-            job = Job(file, documents, paper, format, templates, max_bytes)
+            job = Job(file, documents, paper, format, templates, max_bytes, cards)
             try:
                 rendered: RenderedLesson = worker.run(job, name=shown(file))
                 _write(out / rendered.slug, rendered, result, f".{format}")
@@ -127,12 +135,32 @@ def _render_document(
     """Render one document of a lesson as HTML or PDF."""
     from studygen.render import render_document, stock_templates
 
-    html = render_document(env, loaded, document, paper=PAPERS[job.paper], preview=job.format == "html")
+    paper = PAPERS[job.paper]
+    deck = _deck(loaded, job.cards, paper) if document.name == "flashcards" else None
+    name = deck.layout.file_stem if deck is not None else document.name
+    html = render_document(env, loaded, document, paper=paper, preview=job.format == "html", cards=deck)
     if job.format == "html":
-        return RenderedFile(f"{document.name}.html", html.encode(), None)
+        return RenderedFile(f"{name}.html", html.encode(), None)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
     pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
-    return RenderedFile(f"{document.name}.pdf", pdf.data, pdf.pages)
+    return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages)
+
+
+def _deck(loaded: LoadedLesson, settings: PrintSettings, paper: Paper) -> Deck:
+    """Lay out a lesson's flashcards as the command line and the lesson ask; refuse what cannot print."""
+    from studygen.cards import LayoutError, deck_for
+
+    lesson = loaded.lesson
+    try:
+        return deck_for(
+            len(lesson.flashcards),
+            settings=settings,
+            lesson_layout=lesson.card_layout,
+            lesson_size=lesson.card_size,
+            paper=paper,
+        )
+    except LayoutError as error:
+        raise BuildError(str(error)) from None
 
 
 def _too_deep(loaded: LoadedLesson) -> str:
@@ -164,11 +192,17 @@ def _renderer() -> Renderer:
     return Renderer()
 
 
+def _output_names(document: str) -> tuple[str, ...]:
+    """Every file name a document may have been written under: flashcards has one per kind of layout."""
+    return OUTPUT_NAMES if document == "flashcards" else (document,)
+
+
 def _write(folder: Path, rendered: RenderedLesson, result: LessonResult, suffix: str) -> None:
     """Publish a lesson's documents as one set; remove those the lesson no longer has."""
     documents = {file.name: file.data for file in rendered.files}
+    stale = [f"{name}{suffix}" for skipped in rendered.skipped for name in _output_names(skipped)]
     try:
-        publish(folder, documents, remove=[f"{name}{suffix}" for name in rendered.skipped])
+        publish(folder, documents, remove=stale)
     except OutputError as error:
         raise BuildError(f"{shown(result.file)}: cannot write into {shown(folder)}: {error}") from None
     result.written.extend(Written(folder / file.name, file.pages) for file in rendered.files)

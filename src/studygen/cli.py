@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from studygen import __version__
+from studygen.cards import FLIPS, LAYOUTS, SIZE_HELP, back_offset, card_size
 from studygen.documents import DOCUMENTS, FORMATS, PAPERS
 from studygen.errors import InternalError, StudygenError, hidden_characters, quoted, shown
 from studygen.exports import EXPORTS
@@ -38,6 +39,24 @@ def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
             f"{', '.join(unknown)} is not a document; choose from {', '.join(DOCUMENTS)}"
         )
     return names
+
+
+def _card_size(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check `--card-size` before anything is built; the lesson's `card_size:` applies when it is left out."""
+    if value is not None:
+        try:
+            card_size(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+    return value
+
+
+def _back_offset(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, float]:
+    """Read `--back-offset X,Y` in millimetres."""
+    try:
+        return back_offset(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def _shared(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -136,6 +155,37 @@ def cli() -> None:
     show_default=True,
     help="MiB of memory one lesson's rendering may use before it is stopped.",
 )
+@click.option(
+    "--cards",
+    "layout",
+    type=click.Choice(list(LAYOUTS)),
+    help="How flashcards print (default: the lesson's card_layout, else fold): "
+    + "; ".join(f"{layout.name}: {layout.description}" for layout in LAYOUTS.values())
+    + ".",
+)
+@click.option(
+    "--card-size",
+    "size",
+    callback=_card_size,
+    metavar="SIZE",
+    help=f"Flashcard size (default: the lesson's card_size): {SIZE_HELP}.",
+)
+@click.option(
+    "--flip",
+    type=click.Choice(FLIPS),
+    default="long",
+    show_default=True,
+    help="The edge your duplex printer turns the sheet over, for the sheet layout's backs.",
+)
+@click.option(
+    "--back-offset",
+    "offset",
+    callback=_back_offset,
+    default="0,0",
+    show_default=True,
+    metavar="X,Y",
+    help="Move every flashcard back X mm right and Y mm down, as `studygen calibrate` measures.",
+)
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -144,11 +194,16 @@ def build(
     format_: str,
     timeout: float,
     memory: int,
+    layout: str | None,
+    size: str | None,
+    flip: str,
+    offset: tuple[float, float],
     max_lesson_kb: int,
     debug: bool,
 ) -> None:
     """Build lessons (files or folders; default content/) into documents."""
     from studygen.build import build as build_lessons
+    from studygen.cards import PrintSettings
     from studygen.worker import Limits
 
     failed = 0
@@ -162,6 +217,7 @@ def build(
             templates=Path("templates"),
             limits=Limits(seconds=timeout, memory_mb=memory),
             max_bytes=max_lesson_kb * 1024,
+            cards=PrintSettings(layout, size, flip, offset),
         )
         for result in results:
             _warn_if_hidden(result.file)
@@ -259,6 +315,49 @@ def _source_date_epoch() -> int | None:
             "e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), or unset it"
         )
     return int(value)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("calibration.pdf"),
+    show_default=True,
+    help="The PDF to write.",
+)
+@click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True, help="Paper size.")
+@click.option(
+    "--flip",
+    type=click.Choice(FLIPS),
+    default="long",
+    show_default=True,
+    help="The edge your duplex printer turns the sheet over.",
+)
+@click.option(
+    "--back-offset",
+    "offset",
+    callback=_back_offset,
+    default="0,0",
+    show_default=True,
+    metavar="X,Y",
+    help="Print the back already moved by this offset, to check an offset you measured.",
+)
+@click.option("--debug", is_flag=True, help="Show the full traceback of an internal error, for a bug report.")
+def calibrate(out: Path, paper: str, flip: str, offset: tuple[float, float], debug: bool) -> None:
+    """Write a two-sided sheet that measures the --back-offset your printer needs."""
+    from studygen.calibrate import write_calibration
+
+    with _reporting(debug):
+        try:
+            pages = write_calibration(out, paper=PAPERS[paper], flip=flip, back_offset=offset)
+        except StudygenError as error:
+            _report_failure(error, debug)
+            sys.exit(1)
+    click.echo(
+        f"{shown(out)} ({pages} pages): print it two-sided at actual size, flipping on the {flip} edge, "
+        "and read the offset as the sheet explains"
+    )
 
 
 def main(prog_name: str | None = None) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
 
+from pydantic import AfterValidator, Field
+
+from studygen.cards import CARD_SIZES, LAYOUTS, card_size
 from studygen.fields import (
     MAX_LESSON_VALUES,
     MAX_LINE,
@@ -27,6 +30,25 @@ MAX_CARD_QUESTION = 400
 
 MAX_CARD_ANSWER = 900
 """Characters a flashcard answer may hold and still fit half a page at a readable size."""
+
+
+def _card_layout(value: str) -> str:
+    """Accept the name of a card layout."""
+    if value not in LAYOUTS:
+        raise ValueError(f"'{value}' is not a card layout: choose one of {', '.join(LAYOUTS)}")
+    return value
+
+
+def _card_size(value: str) -> str:
+    """Accept a card size `--card-size` would accept; the message says which ones are."""
+    card_size(value)
+    return value
+
+
+CardLayout = Annotated[str, AfterValidator(_card_layout), Field(json_schema_extra={"enum": list(LAYOUTS)})]
+CardSizeName = Annotated[
+    str, AfterValidator(_card_size), Field(json_schema_extra={"examples": [*CARD_SIZES, "90x55mm"]})
+]
 
 
 class Question(Model):
@@ -95,3 +117,9 @@ class Lesson(Model):
     """Exercises for the worksheet and its answer key, in this order."""
     flashcards: list[Flashcard] = Field(default_factory=list, max_length=2000)
     """Cards for the flashcard deck, in this order."""
+    card_layout: CardLayout | None = None
+    """How the deck prints unless `studygen build --cards` says otherwise: `fold` (the default: one card
+    per page, folded), `duplex`, `sheet`, `fronts`, `backs` or `list` (see docs/flashcards.md)."""
+    card_size: CardSizeName | None = None
+    """The card size unless `--card-size` says otherwise: `a6`, `a7`, `index-3x5`, `index-4x6`, `business`, or
+    width x height such as `90x55mm`, `3.5x2in` or `9x5.5cm`."""

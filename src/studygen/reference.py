@@ -73,6 +73,8 @@ _VALIDATED_TYPES = {
     "_symbol": "symbol",
     "_slug": "id",
     "_language": "language tag",
+    "_card_layout": "card layout",
+    "_card_size": "card size",
     "_flag": "`true` or `false`",
 }
 

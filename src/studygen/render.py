@@ -8,6 +8,7 @@ from typing import TypedDict
 import jinja2
 
 from studygen import __version__, prose
+from studygen.cards import Deck
 from studygen.documents import Document, Paper
 from studygen.errors import BuildError
 from studygen.lesson import LoadedLesson
@@ -31,6 +32,9 @@ class TemplateContext(TypedDict):
     """The paper size, for `@page` and layouts measured in millimetres."""
     base_href: str | None
     """In an HTML preview, the lesson folder's URL, so its images show; None in a PDF."""
+    cards: Deck | None
+    """In the flashcards document, the deck laid out: its layout, card size, pages and the faces on
+    each, placed in millimetres; `paper` is then the page the deck prints on. None in other documents."""
 
 
 def stock_templates() -> Path:
@@ -68,15 +72,25 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
 
 
 def render_document(
-    env: jinja2.Environment, loaded: LoadedLesson, document: Document, *, paper: Paper, preview: bool = False
+    env: jinja2.Environment,
+    loaded: LoadedLesson,
+    document: Document,
+    *,
+    paper: Paper,
+    preview: bool = False,
+    cards: Deck | None = None,
 ) -> str:
-    """Render one document of a lesson to a complete HTML page; a preview links images to the lesson."""
+    """Render one document of a lesson to a complete HTML page; a preview links images to the lesson.
+
+    With `cards`, the page size is the deck's page (card stock, or the paper turned for more cards).
+    """
     try:
         template = env.get_template(document.template)
         context = TemplateContext(
             lesson=loaded.worked,
             document=document,
-            paper=paper,
+            paper=cards.page if cards is not None else paper,
+            cards=cards,
             base_href=loaded.folder.resolve().as_uri() + "/" if preview else None,
         )
         return template.render(context)
