@@ -129,6 +129,12 @@ def cli() -> None:
     show_default=True,
     help="MiB of memory one lesson's rendering may use before it is stopped.",
 )
+@click.option(
+    "--allow-overflow",
+    is_flag=True,
+    help="Print card text that does not fit at its smallest size smaller still, with a warning, "
+    "instead of failing.",
+)
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -137,6 +143,7 @@ def build(
     format_: str,
     timeout: float,
     memory: int,
+    allow_overflow: bool,
     max_lesson_kb: int,
     debug: bool,
 ) -> None:
@@ -155,9 +162,12 @@ def build(
             templates=Path("templates"),
             limits=Limits(seconds=timeout, memory_mb=memory),
             max_bytes=max_lesson_kb * 1024,
+            allow_overflow=allow_overflow,
         )
         for result in results:
             _warn_if_hidden(result.file)
+            for warning in result.warnings:
+                click.echo(f"Warning: {warning}", err=True)
             if result.error is not None:
                 failed += 1
                 _report_failure(result.error, debug)

@@ -12,7 +12,7 @@ from studygen.compute import work_out
 from studygen.errors import LessonError, StudygenError, shown
 from studygen.model import Lesson
 from studygen.resources import check_images, check_nesting
-from studygen.source import MAX_FILE_BYTES, read_source
+from studygen.source import MAX_FILE_BYTES, SourceMap, read_source
 from studygen.validation import problems_in
 from studygen.worked import WorkedLesson
 
@@ -26,6 +26,8 @@ class LoadedLesson:
     lesson: Lesson
     worked: WorkedLesson
     file: Path
+    where: SourceMap
+    """Where each key and value was written, to place problems found while rendering at their line."""
 
     @property
     def slug(self) -> str:
@@ -85,4 +87,4 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
     found += check_nesting(lesson) + check_images(lesson, file.parent)
     if found:
         raise LessonError([source.where.problem(p.path, p.message, near=p.near) for p in found])
-    return LoadedLesson(lesson, worked, file)
+    return LoadedLesson(lesson, worked, file, source.where)

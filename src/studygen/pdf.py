@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import logging
+import math
 import mimetypes
 import multiprocessing
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from studygen.errors import BuildError, shown
+from studygen.fit import (
+    PX_PER_PT,
+    Misfit,
+    Shrunk,
+    TextDoesNotFit,
+    below_minimum,
+    fit,
+    font_sizes_css,
+    only_cards_css,
+)
 from studygen.resources import MAX_DATA_URL_CHARS, MAX_IMAGE_BYTES
 
 # The sandbox enforces the same limits the lesson check states, as a second line of defence.
@@ -76,10 +87,12 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    """A PDF in memory and how many pages it has."""
+    """A PDF in memory, how many pages it has, and the card text that printed without fitting."""
 
     data: bytes
     pages: int
+    shrunk: tuple[Shrunk, ...] = ()
+    """Text that overflowed its card at its smallest size and printed smaller (`allow_overflow`)."""
 
 
 class Renderer:
@@ -90,16 +103,23 @@ class Renderer:
         if multiprocessing.parent_process() is not None:  # a render worker, never the user's own process
             quiet_unraisable_hook()
 
-    def render(self, html: str, *, folder: Path, allowed: Sequence[Path]) -> RenderedPdf:
-        """Render an HTML page whose relative links resolve in folder; fail on any refused resource."""
+    def render(
+        self, html: str, *, folder: Path, allowed: Sequence[Path], allow_overflow: bool = False
+    ) -> RenderedPdf:
+        """Render an HTML page whose relative links resolve in folder; fail on any refused resource.
+
+        Card text too long for its box shrinks to fit (`studygen.fit`); text that cannot fit even at
+        its smallest size fails the build, or with allow_overflow prints at that size, unclipped.
+        """
         fetcher = SandboxedFetcher([folder, *allowed])
         with _collect_errors() as errors, _pillow_warnings_as_errors(errors):
-            document = HTML(
-                string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher
-            ).render(font_config=self.fonts)
-            too_long = _overflowing(document)
-            if too_long:
-                raise BuildError("; ".join(too_long))
+            page = HTML(string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher)
+
+            def lay_out(css: str) -> Any:
+                sheets = [CSS(string=css, url_fetcher=fetcher, font_config=self.fonts)] if css else []
+                return page.render(stylesheets=sheets, font_config=self.fonts)
+
+            document, shrunk = _fitted(lay_out, allow_overflow)
             data = document.write_pdf()
         # Refusals WeasyPrint only warned about (a font inside an SVG) still fail the build.
         errors += [refusal for refusal in fetcher.refused if not any(refusal in error for error in errors)]
@@ -107,7 +127,47 @@ class Renderer:
             raise BuildError(
                 shown("a file it uses was refused or is broken: " + "; ".join(dict.fromkeys(errors)))
             )
-        return RenderedPdf(data, len(document.pages))
+        return RenderedPdf(data, len(document.pages), shrunk)
+
+
+def _fitted(lay_out: Callable[[str], Any], allow_overflow: bool) -> tuple[Any, tuple[Shrunk, ...]]:
+    """Lay the document out with every shrinkable text at the largest size that fits its box.
+
+    Returns the final layout and, with allow_overflow, the texts that fit only below their smallest
+    size. Nothing is ever clipped: what fits at no size fails the build.
+    """
+    document = lay_out("")
+    misfits = _overflowing(document)
+    _refuse_fixed(misfits)
+    if not misfits:
+        return document, ()
+
+    def trial(css: str, cards: Sequence[str]) -> list[Misfit]:
+        return _overflowing(lay_out(only_cards_css(cards) + css))
+
+    fitted = fit(misfits, trial)
+    shrunk: tuple[Shrunk, ...] = ()
+    if fitted.unfit and not allow_overflow:
+        raise TextDoesNotFit(fitted.unfit)
+    if fitted.unfit:
+        smaller = fit([below_minimum(misfit) for misfit in fitted.unfit], trial)
+        if smaller.unfit:
+            raise TextDoesNotFit(smaller.unfit, allowed=True)
+        shrunk = tuple(Shrunk(misfit, smaller.sizes[misfit.text or ""]) for misfit in fitted.unfit)
+    document = lay_out(
+        font_sizes_css({**fitted.sizes, **{s.misfit.text or "": s.printed_pt for s in shrunk}})
+    )
+    # A trial shows only the cards being sized; a layout in which a card's room depends on its
+    # neighbours would disagree with it, and must fail rather than clip.
+    _refuse_fixed(_overflowing(document), all_of_them=True)
+    return document, shrunk
+
+
+def _refuse_fixed(misfits: Sequence[Misfit], *, all_of_them: bool = False) -> None:
+    """Fail the build on overflowing boxes that cannot shrink (or on all of them)."""
+    fixed = [str(misfit) for misfit in misfits if all_of_them or misfit.text is None]
+    if fixed:
+        raise BuildError("; ".join(fixed))
 
 
 MUST_FIT = "data-must-fit"
@@ -116,49 +176,84 @@ MUST_FIT = "data-must-fit"
 FIT_HINT = "data-fit-hint"
 """Optional attribute beside `data-must-fit`: what the teacher should do when the box does not fit."""
 
+FIT = "data-fit"
+"""Optional attribute beside `data-must-fit`: the box's text may shrink; its value is the lesson key
+the text comes from. `data-fit-min` gives the smallest size in points (see `studygen.fit`)."""
 
-def _overflowing(document: Any) -> list[str]:
-    """Describe every `data-must-fit` box that ends outside its parent: clipped or cut-off text is lost.
+FIT_MIN = "data-fit-min"
+
+CARD = "data-card"
+"""Attribute on the element holding one card (a page, or a cell of a sheet): the card's number."""
+
+
+def _overflowing(document: Any) -> list[Misfit]:
+    """Find every `data-must-fit` box that ends outside its parent: clipped or cut-off text is lost.
 
     A box is measured by its border box: its own margins, and the space below its last line, may hang
     past its parent without hiding anything (a table that ends its exercise does exactly that).
     """
-    found: list[str] = []
+    found: list[Misfit] = []
     seen: set[int] = set()
 
-    def walk(box: Any, parent: Any) -> None:
+    def walk(box: Any, parent: Any, card: str | None, page_bottom: float) -> None:
         element: Any = getattr(box, "element", None)
-        label = element.get(MUST_FIT) if element is not None and hasattr(element, "get") else None
+        attributes = element if element is not None and hasattr(element, "get") else {}
+        card = attributes.get(CARD) or card
+        label = attributes.get(MUST_FIT)
         if label and id(element) not in seen and parent is not None:
             seen.add(id(element))
-            problem = _overflow(box, parent)
-            if problem:
-                found.append(f"{label} {problem}: {element.get(FIT_HINT) or 'shorten its text'}")
+            over = _overflow(box, parent, page_bottom)
+            if over:
+                problem, need, room = over
+                found.append(_misfit(attributes, box, card, problem, need, room))
         sized = isinstance(box.width, int | float) and isinstance(box.height, int | float)
         for child in getattr(box, "children", ()):
-            walk(child, box if sized else None)
+            walk(child, box if sized else None, card, page_bottom)
 
     for page in document.pages:
-        walk(page._page_box, None)
+        walk(page._page_box, None, None, page._page_box.margin_height())
     return found
 
 
-def _overflow(box: Any, parent: Any) -> str | None:
-    """Say how far a box's border box runs past its parent's content box, or None if it fits."""
+def _misfit(attributes: Any, box: Any, card: str | None, problem: str, need: float, room: float) -> Misfit:
+    """Describe one overflowing box from its template attributes and its layout."""
+    smallest = attributes.get(FIT_MIN)
+    return Misfit(
+        label=attributes.get(MUST_FIT),
+        problem=problem,
+        hint=attributes.get(FIT_HINT) or "shorten its text",
+        text=attributes.get(FIT) if smallest else None,
+        card=card,
+        size_pt=box.style["font_size"] / PX_PER_PT,
+        smallest_pt=float(smallest) if smallest else 0.0,
+        need=need,
+        room=room,
+    )
+
+
+def _overflow(box: Any, parent: Any, page_bottom: float) -> tuple[str, float, float] | None:
+    """Say how far a box's border box runs past its parent's content box, or None if it fits.
+
+    A box that reaches the bottom of the page was cut there by the layout: its height is a lower bound.
+    """
     left = box.position_x + box.margin_left
     top = box.position_y + box.margin_top
     across = parent.content_box_x() + parent.width - left
     down = parent.content_box_y() + parent.height - top
     if box.border_width() > across + 0.5:
-        return f"is {_mm(box.border_width())} mm wide, but only {_mm(across)} mm fit across the page"
+        wide = f"is {_mm(box.border_width(), up=True)} mm wide, but only {_mm(across)} mm fit across the page"
+        return wide, box.border_width(), across
     if box.border_height() > down + 0.5:
-        return f"is {_mm(box.border_height())} mm tall, but only {_mm(down)} mm fit"
+        cut = "over " if top + box.border_height() >= page_bottom - 0.5 else ""
+        tall = f"is {cut}{_mm(box.border_height(), up=True)} mm tall, but only {_mm(down)} mm fit"
+        return tall, box.border_height(), down
     return None
 
 
-def _mm(pixels: float) -> str:
-    """Write a CSS length in pixels as whole millimetres, rounded down so `need > room` always reads so."""
-    return f"{int(pixels * 25.4 / 96)}"
+def _mm(pixels: float, *, up: bool = False) -> str:
+    """Write a CSS length in pixels as whole millimetres, rounded down (or up for what a box needs),
+    so `need > room` always reads so."""
+    return f"{math.ceil(pixels * 25.4 / 96) if up else int(pixels * 25.4 / 96)}"
 
 
 @contextmanager
