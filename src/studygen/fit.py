@@ -81,7 +81,7 @@ class Fitted:
     sizes: Mapping[str, float]
     """Points, by lesson key; texts that fit at their own size are not listed."""
     unfit: tuple[Misfit, ...]
-    """Texts that overflow even at their smallest size, measured at that size."""
+    """Texts that overflow even at the smallest size tried, measured at that size (`smallest_pt`)."""
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,10 @@ class TextDoesNotFit(BuildError):
         super().__init__("; ".join(str(misfit) for misfit in misfits))
 
 
-def fit(misfits: Iterable[Misfit], trial: Trial) -> Fitted:
+def fit(misfits: Iterable[Misfit], trial: Trial, *, floor: float | None = None) -> Fitted:
     """Find the largest size on the half-point grid at which each overflowing text fits its box.
+
+    Sizes go down to each text's smallest size, or to floor when one is given (`--allow-overflow`).
 
     A bisection over each text's sizes, all texts stepping together, so each round is one trial of
     just the cards still searching. The first probe is a guess from the overflow itself (text height
@@ -122,11 +124,11 @@ def fit(misfits: Iterable[Misfit], trial: Trial) -> Fitted:
     for misfit in misfits:
         if misfit.text is None or misfit.text in grids:
             continue
-        grids[misfit.text] = grid = _sizes(misfit.smallest_pt, misfit.size_pt)
+        grids[misfit.text] = grid = _sizes(floor or misfit.smallest_pt, misfit.size_pt)
         cards[misfit.text] = misfit.card
         low[misfit.text], high[misfit.text] = -1, len(grid)
         guess[misfit.text] = _first_guess(misfit, grid)
-        failed[misfit.text] = misfit
+        failed[misfit.text] = replace(misfit, smallest_pt=grid[0])
     while searching := [key for key in grids if high[key] - low[key] > 1]:
         probe = {key: guess.pop(key, (low[key] + high[key] + 1) // 2) for key in searching}
         sizes = {key: grids[key][index] for key, index in probe.items()}
@@ -185,11 +187,6 @@ _KEY_PART = re.compile(r"\[(\d+)\]|\.?([A-Za-z_]+)")
 def key_path(key: str) -> tuple[str | int, ...]:
     """Read a dotted lesson key such as `flashcards[2].answer` back into its path of keys and indexes."""
     return tuple(int(index) if index else name for index, name in _KEY_PART.findall(key))
-
-
-def below_minimum(misfit: Misfit) -> Misfit:
-    """Restate a text that overflows at its smallest size so fitting may go on down to the floor."""
-    return replace(misfit, size_pt=misfit.smallest_pt, smallest_pt=SMALLEST_OVERFLOW_PT)
 
 
 def _card(misfit: Misfit, question: str | None) -> str:

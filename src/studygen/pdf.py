@@ -22,10 +22,10 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from studygen.errors import BuildError, shown
 from studygen.fit import (
     PX_PER_PT,
+    SMALLEST_OVERFLOW_PT,
     Misfit,
     Shrunk,
     TextDoesNotFit,
-    below_minimum,
     fit,
     font_sizes_css,
     only_cards_css,
@@ -145,18 +145,14 @@ def _fitted(lay_out: Callable[[str], Any], allow_overflow: bool) -> tuple[Any, t
     def trial(css: str, cards: Sequence[str]) -> list[Misfit]:
         return _overflowing(lay_out(only_cards_css(cards) + css))
 
-    fitted = fit(misfits, trial)
-    shrunk: tuple[Shrunk, ...] = ()
-    if fitted.unfit and not allow_overflow:
-        raise TextDoesNotFit(fitted.unfit)
+    fitted = fit(misfits, trial, floor=SMALLEST_OVERFLOW_PT if allow_overflow else None)
     if fitted.unfit:
-        smaller = fit([below_minimum(misfit) for misfit in fitted.unfit], trial)
-        if smaller.unfit:
-            raise TextDoesNotFit(smaller.unfit, allowed=True)
-        shrunk = tuple(Shrunk(misfit, smaller.sizes[misfit.text or ""]) for misfit in fitted.unfit)
-    document = lay_out(
-        font_sizes_css({**fitted.sizes, **{s.misfit.text or "": s.printed_pt for s in shrunk}})
+        raise TextDoesNotFit(fitted.unfit, allowed=allow_overflow)
+    texts = {misfit.text: misfit for misfit in misfits if misfit.text is not None}
+    shrunk = tuple(
+        Shrunk(texts[key], size) for key, size in fitted.sizes.items() if size < texts[key].smallest_pt
     )
+    document = lay_out(font_sizes_css(fitted.sizes))
     # A trial shows only the cards being sized; a layout in which a card's room depends on its
     # neighbours would disagree with it, and must fail rather than clip.
     _refuse_fixed(_overflowing(document), all_of_them=True)
