@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from pathlib import Path
@@ -10,8 +11,12 @@ import pytest
 from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
+import studygen.pdf as pdf
 from studygen.cli import cli
-from studygen.fit import Misfit, fit, font_sizes_css, only_cards_css
+from studygen.documents import DOCUMENTS, PAPERS
+from studygen.fit import Misfit, fit, font_sizes_css
+from studygen.lesson import load_lesson
+from studygen.render import environment, render_document
 
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "content" / "imitation-learning.yaml"
@@ -181,11 +186,36 @@ def test_fitting_finds_the_largest_half_point_size_trying_only_the_cards_that_ov
     assert len(calls) <= 5  # a bisection of 14 sizes, started from a guess
 
 
-def test_fitting_css_names_only_template_keys_and_cards() -> None:
+def test_fitting_css_names_only_template_keys() -> None:
     assert font_sizes_css({"flashcards[0].answer": 9.5}) == (
         '[data-fit="flashcards[0].answer"] { font-size: 9.5pt !important; }\n'
     )
-    assert only_cards_css(["2", "5", "2"]) == (
-        '[data-card]:not([data-card="2"]):not([data-card="5"]) { display: none !important; }\n'
-    )
-    assert only_cards_css([]) == ""
+
+
+def test_fitting_lays_the_deck_out_once_and_then_only_the_long_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = [f"  - {{question: Card {n}, answer: Answer {n}.}}" for n in range(20)]
+    cards[9] = f"  - question: Long\n    answer: {LONG_ANSWER}"
+    lesson = tmp_path / "deck.yaml"
+    lesson.write_text("title: Deck\nflashcards:\n" + "\n".join(cards) + "\n", encoding="utf-8")
+    loaded = load_lesson(lesson)
+    html = render_document(environment(None), loaded, DOCUMENTS["flashcards"], paper=PAPERS["a4"])
+    layouts: list[int] = []
+    render = pdf.HTML.render
+
+    def counted(self: object, *args: object, **kwargs: object) -> object:
+        document = render(self, *args, **kwargs)
+        layouts.append(len(document.pages))
+        return document
+
+    monkeypatch.setattr(pdf.HTML, "render", counted)
+    rendered = pdf.Renderer().render(html, folder=tmp_path, allowed=[])
+    assert layouts[0] == 20 and all(pages <= 2 for pages in layouts[1:]), layouts
+    assert 2 <= len(layouts) <= 6
+    reader = PdfReader(io.BytesIO(rendered.data))
+    assert rendered.pages == len(reader.pages) == 20
+    texts = [squeeze(page.extract_text()) for page in reader.pages]
+    assert [n for n, text in enumerate(texts) if squeeze(LONG_ANSWER) in text] == [9]
+    assert all(f"Answer{n}." in texts[n] for n in range(20) if n != 9)
+    assert size_of(reader.pages[9], "The learner") < 12.5

@@ -168,14 +168,6 @@ def font_sizes_css(sizes: Mapping[str, float]) -> str:
     )
 
 
-def only_cards_css(cards: Sequence[str]) -> str:
-    """Write CSS that hides every card but these, so a trial lays out only the cards being sized."""
-    if not cards:
-        return ""
-    kept = "".join(f':not([data-card="{_css_string(card)}"])' for card in dict.fromkeys(cards))
-    return f"[data-card]{kept} {{ display: none !important; }}\n"
-
-
 def _css_string(text: str) -> str:
     """Escape text for a double-quoted CSS string."""
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
