@@ -110,7 +110,7 @@ class Renderer:
         """Render an HTML page whose relative links resolve in folder; fail on any refused resource.
 
         Card text too long for its box shrinks to fit (`studygen.fit`); text that cannot fit even at
-        its smallest size fails the build, or with allow_overflow prints at that size, unclipped.
+        its smallest size fails the build, or with allow_overflow shrinks further, down to the floor.
         """
         fetcher = SandboxedFetcher([folder, *allowed])
         with _collect_errors() as errors, _pillow_warnings_as_errors(errors):
