@@ -3,6 +3,10 @@
 Run: PYTHONPATH=src .venv/bin/python tests/benchmarks/bench_fit.py [CARDS] [LONG]
 Not a test: machines here are shared and noisy, so figures are read, not asserted. Times one render of
 the flashcards document in this process (fonts configured once), counting the layouts fitting made.
+
+Measured 1 Dec 2026 on the shared 2-core machine (load ~12): 200 cards, none long, 8.2 s, 1 layout;
+3 long, 10.0 s, 6 layouts (a full one, four 3-card trials, the 3 resized cards spliced in). Hiding
+cards with CSS instead, and laying the deck out again at the end, had cost 4.0 s against 30.9 s.
 """
 
 from __future__ import annotations
