@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
 from studygen.documents import DOCUMENTS, PAPERS, Document, Paper
-from studygen.errors import BuildError, StudygenError, shown
+from studygen.errors import BuildError, LessonError, Problem, StudygenError, shown
+from studygen.fit import Misfit, Shrunk, TextDoesNotFit
 from studygen.lesson import LoadedLesson, find_lessons, load_lesson
 from studygen.outputs import OutputError, publish
 from studygen.source import MAX_FILE_BYTES
@@ -37,6 +38,8 @@ class Job:
     templates: Path | None
     max_bytes: int
     cards: PrintSettings = DEFAULT_PRINT
+    allow_overflow: bool = False
+    """Print card text that cannot fit even at its smallest size, with a warning, instead of failing."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class RenderedFile:
     name: str
     data: bytes
     pages: int | None
+    warnings: tuple[str, ...] = ()
+    """What printed less well than it should (card text that overflows its card), at its lesson line."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ class RenderedLesson:
     slug: str
     files: tuple[RenderedFile, ...]
     skipped: tuple[str, ...]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every document's warnings, in build order."""
+        return [warning for file in self.files for warning in file.warnings]
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,8 @@ class LessonResult:
     file: Path
     written: list[Written] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Problems that did not stop the build, each a `file:line:col: key: message` line."""
     error: StudygenError | None = None
 
 
@@ -86,6 +98,7 @@ def build(
     limits: Limits = DEFAULT_LIMITS,
     max_bytes: int = MAX_FILE_BYTES,
     cards: PrintSettings = DEFAULT_PRINT,
+    allow_overflow: bool = False,
 ) -> Iterator[LessonResult]:
     """Build every lesson in paths, yielding a result per lesson; a failure stops only its lesson.
 
@@ -98,9 +111,10 @@ def build(
     try:
         for file in files:
             result = LessonResult(file)
-            job = Job(file, documents, paper, format, templates, max_bytes, cards)
+            job = Job(file, documents, paper, format, templates, max_bytes, cards, allow_overflow)
             try:
                 rendered: RenderedLesson = worker.run(job, name=shown(file))
+                result.warnings.extend(rendered.warnings)
                 _write(out / rendered.slug, rendered, result, f".{format}")
             except StudygenError as error:
                 result.error = error
@@ -122,6 +136,8 @@ def render_lesson(job: Job) -> RenderedLesson:
             continue
         try:
             files.append(_render_document(loaded, document, job, env))
+        except TextDoesNotFit as error:
+            raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
         except StudygenError as error:
             raise BuildError(f"{shown(loaded.file)}: {name}: {error.format_message()}") from None
         except RecursionError:
@@ -142,8 +158,9 @@ def _render_document(
     if job.format == "html":
         return RenderedFile(f"{name}.html", html.encode(), None)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
-    pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed)
-    return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages)
+    pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed, allow_overflow=job.allow_overflow)
+    warnings = tuple(str(problem) for problem in _misplaced(loaded, pdf.shrunk))
+    return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings)
 
 
 def _deck(loaded: LoadedLesson, settings: PrintSettings, paper: Paper) -> Deck:
@@ -161,6 +178,26 @@ def _deck(loaded: LoadedLesson, settings: PrintSettings, paper: Paper) -> Deck:
         )
     except LayoutError as error:
         raise BuildError(str(error)) from None
+
+
+def _misplaced(
+    loaded: LoadedLesson, texts: Sequence[Misfit | Shrunk], *, allowed: bool = False
+) -> list[Problem]:
+    """Place card text that does not fit its card at its lesson line, naming the card by its question."""
+    from studygen.fit import key_path, shrunk_message, unfit_message
+
+    found: list[Problem] = []
+    for text in texts:
+        misfit = text.misfit if isinstance(text, Shrunk) else text
+        path = key_path(misfit.text or "")
+        card = path[1] if len(path) > 1 and path[0] == "flashcards" else None
+        question = loaded.lesson.flashcards[card].question if isinstance(card, int) else None
+        if isinstance(text, Shrunk):
+            message = shrunk_message(text, question)
+        else:
+            message = unfit_message(text, question, allowed=allowed)
+        found.append(loaded.where.problem(path, message))
+    return found
 
 
 def _too_deep(loaded: LoadedLesson) -> str:

@@ -186,6 +186,12 @@ def cli() -> None:
     metavar="X,Y",
     help="Move every flashcard back X mm right and Y mm down, as `studygen calibrate` measures.",
 )
+@click.option(
+    "--allow-overflow",
+    is_flag=True,
+    help="Print card text that does not fit at its smallest size smaller still, with a warning, "
+    "instead of failing.",
+)
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -198,6 +204,7 @@ def build(
     size: str | None,
     flip: str,
     offset: tuple[float, float],
+    allow_overflow: bool,
     max_lesson_kb: int,
     debug: bool,
 ) -> None:
@@ -218,9 +225,12 @@ def build(
             limits=Limits(seconds=timeout, memory_mb=memory),
             max_bytes=max_lesson_kb * 1024,
             cards=PrintSettings(layout, size, flip, offset),
+            allow_overflow=allow_overflow,
         )
         for result in results:
             _warn_if_hidden(result.file)
+            for warning in result.warnings:
+                click.echo(f"Warning: {warning}", err=True)
             if result.error is not None:
                 failed += 1
                 _report_failure(result.error, debug)

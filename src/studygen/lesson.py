@@ -13,7 +13,7 @@ from studygen.errors import LessonError, StudygenError, shown
 from studygen.identity import duplicate_card_ids
 from studygen.model import Lesson
 from studygen.resources import check_images, check_nesting
-from studygen.source import MAX_FILE_BYTES, read_source
+from studygen.source import MAX_FILE_BYTES, SourceMap, read_source
 from studygen.validation import problems_in
 from studygen.worked import WorkedLesson
 
@@ -27,6 +27,8 @@ class LoadedLesson:
     lesson: Lesson
     worked: WorkedLesson
     file: Path
+    where: SourceMap
+    """Where each key and value was written, to place problems found while rendering at their line."""
 
     @property
     def slug(self) -> str:
@@ -88,4 +90,4 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
         raise LessonError(
             [source.where.problem(p.path, p.message, near=p.near, offset=p.offset) for p in found]
         )
-    return LoadedLesson(lesson, worked, file)
+    return LoadedLesson(lesson, worked, file, source.where)

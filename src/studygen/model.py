@@ -25,11 +25,17 @@ from studygen.kinds import AnyExercise
 MAX_SOURCE = 400
 """Characters of a lesson's `source`, web addresses included (they print in full on paper)."""
 
-MAX_CARD_QUESTION = 400
-"""Characters a flashcard question may hold and still print large on half a page."""
+# Card caps follow from what fits, measured by tests/benchmarks/card_capacity.py: the seed's own card
+# text, repeated, laid out by the stock fold layout at the smallest size text may shrink to
+# (studygen.fit), on the smaller of the papers fold prints (letter: 139.7 mm halves). There 1,948
+# characters of question fit at 10 pt and 3,595 of answer at 8 pt; each cap is four fifths of that,
+# rounded down to 50, so text under the cap fits even with wider letters, long words or markdown.
+# Text under the cap can still fail on a smaller card or with many short lines: the build says so.
+MAX_CARD_QUESTION = 1550
+"""Characters a flashcard question may hold and still fit half a letter page at 10 pt."""
 
-MAX_CARD_ANSWER = 900
-"""Characters a flashcard answer may hold and still fit half a page at a readable size."""
+MAX_CARD_ANSWER = 2850
+"""Characters a flashcard answer may hold and still fit half a letter page at 8 pt."""
 
 
 def _card_layout(value: str) -> str:
@@ -78,9 +84,9 @@ class Flashcard(Model):
     """A card: the question on the front, the answer on the back."""
 
     question: InlineMarkdown = Field(max_length=MAX_CARD_QUESTION)
-    """Front of the card; at most 400 characters, so it prints large."""
+    """Front of the card; at most 1,550 characters. Long text prints smaller to fit, down to 10 pt."""
     answer: Markdown = Field(max_length=MAX_CARD_ANSWER)
-    """Back of the card; at most 900 characters, so it fits half a sheet."""
+    """Back of the card; at most 2,850 characters. Long text prints smaller to fit, down to 8 pt."""
     id: Slug | None = None
     """Names the card for `studygen export`, e.g. `dagger-cost`: Anki keeps a card's learning history
     under it, so its question can be reworded without starting over. Each card's id must differ. Without

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import copy
 import logging
+import math
 import mimetypes
 import multiprocessing
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
+import cssselect2  # type: ignore[import-untyped]
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from studygen.errors import BuildError, shown
+from studygen.fit import (
+    PX_PER_PT,
+    SMALLEST_OVERFLOW_PT,
+    Misfit,
+    Shrunk,
+    TextDoesNotFit,
+    fit,
+    font_sizes_css,
+)
 from studygen.resources import MAX_DATA_URL_CHARS, MAX_IMAGE_BYTES
 
 # The sandbox enforces the same limits the lesson check states, as a second line of defence.
@@ -76,10 +88,12 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    """A PDF in memory and how many pages it has."""
+    """A PDF in memory, how many pages it has, and the card text that printed without fitting."""
 
     data: bytes
     pages: int
+    shrunk: tuple[Shrunk, ...] = ()
+    """Text that overflowed its card at its smallest size and printed smaller (`allow_overflow`)."""
 
 
 class Renderer:
@@ -90,16 +104,24 @@ class Renderer:
         if multiprocessing.parent_process() is not None:  # a render worker, never the user's own process
             quiet_unraisable_hook()
 
-    def render(self, html: str, *, folder: Path, allowed: Sequence[Path]) -> RenderedPdf:
-        """Render an HTML page whose relative links resolve in folder; fail on any refused resource."""
+    def render(
+        self, html: str, *, folder: Path, allowed: Sequence[Path], allow_overflow: bool = False
+    ) -> RenderedPdf:
+        """Render an HTML page whose relative links resolve in folder; fail on any refused resource.
+
+        Card text too long for its box shrinks to fit (`studygen.fit`); text that cannot fit even at
+        its smallest size fails the build, or with allow_overflow shrinks further, down to the floor.
+        """
         fetcher = SandboxedFetcher([folder, *allowed])
         with _collect_errors() as errors, _pillow_warnings_as_errors(errors):
-            document = HTML(
-                string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher
-            ).render(font_config=self.fonts)
-            too_long = _overflowing(document)
-            if too_long:
-                raise BuildError("; ".join(too_long))
+            page = HTML(string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher)
+
+            def lay_out(css: str, cards: Sequence[str] = ()) -> Any:
+                sheets = [CSS(string=css, url_fetcher=fetcher, font_config=self.fonts)] if css else []
+                shown = _only_cards(page, cards) if cards else page
+                return shown.render(stylesheets=sheets, font_config=self.fonts)
+
+            document, shrunk = _fitted(lay_out, allow_overflow)
             data = document.write_pdf()
         # Refusals WeasyPrint only warned about (a font inside an SVG) still fail the build.
         errors += [refusal for refusal in fetcher.refused if not any(refusal in error for error in errors)]
@@ -107,7 +129,127 @@ class Renderer:
             raise BuildError(
                 shown("a file it uses was refused or is broken: " + "; ".join(dict.fromkeys(errors)))
             )
-        return RenderedPdf(data, len(document.pages))
+        return RenderedPdf(data, len(document.pages), shrunk)
+
+
+def _fitted(lay_out: Callable[..., Any], allow_overflow: bool) -> tuple[Any, tuple[Shrunk, ...]]:
+    """Lay the document out with every shrinkable text at the largest size that fits its box.
+
+    Returns the final layout and, with allow_overflow, the texts that fit only below their smallest
+    size. Nothing is ever clipped: what fits at no size fails the build.
+    """
+    document = lay_out("")
+    misfits = _overflowing(document)
+    _refuse_fixed(misfits)
+    if not misfits:
+        return document, ()
+
+    def trial(css: str, cards: Sequence[str]) -> list[Misfit]:
+        return _overflowing(lay_out(css, cards))
+
+    fitted = fit(misfits, trial, floor=SMALLEST_OVERFLOW_PT if allow_overflow else None)
+    if fitted.unfit:
+        raise TextDoesNotFit(fitted.unfit, allowed=allow_overflow)
+    texts = {misfit.text: misfit for misfit in misfits if misfit.text is not None}
+    shrunk = tuple(
+        Shrunk(texts[key], size) for key, size in fitted.sizes.items() if size < texts[key].smallest_pt
+    )
+    resized = [misfit.card for misfit in misfits if misfit.text in fitted.sizes]
+    document = _relaid(document, fitted.sizes, resized, lay_out)
+    # A trial shows only the cards being sized; a layout in which a card's room depends on its
+    # neighbours would disagree with it, and must fail rather than clip.
+    _refuse_fixed(_overflowing(document), all_of_them=True)
+    return document, shrunk
+
+
+def _relaid(
+    document: Any, sizes: Mapping[str, float], resized: list[str | None], lay_out: Callable[..., Any]
+) -> Any:
+    """Lay the document out again at the fitted sizes: only the changed cards' pages, where it can.
+
+    In a layout of one card per page (fold, duplex) the resized cards, and any card sharing a page
+    with one (text that ran past its page in the first layout lands on the next card's), are laid out
+    alone and their pages put in place of the old ones: a deck with a few long cards costs one full
+    layout, not two. Where a page holds several cards (a sheet) the whole deck is laid out again.
+    """
+    css = font_sizes_css(sizes)
+    changed = {card for card in resized if card is not None}
+    if None in resized or not changed:
+        return lay_out(css)
+    pages = _cards_on_each_page(document)
+    for cards in pages:
+        if cards & changed:
+            changed |= cards
+    trial = lay_out(css, sorted(changed, key=_card_order))
+    new_pages: dict[str, list[Any]] = {}
+    for page, cards in zip(trial.pages, _cards_on_each_page(trial), strict=True):
+        if len(cards) != 1:
+            return lay_out(css)
+        new_pages.setdefault(next(iter(cards)), []).append(page)
+    spliced: list[Any] = []
+    for page, cards in zip(document.pages, pages, strict=True):
+        if not cards & changed:
+            spliced.append(page)
+        for card in sorted(cards & changed, key=_card_order):
+            spliced += new_pages.pop(card, [])
+    return document.copy(spliced)
+
+
+def _card_order(card: str) -> tuple[int, str]:
+    """Sort card numbers as numbers."""
+    return (int(card), card) if card.isdigit() else (0, card)
+
+
+def _cards_on_each_page(document: Any) -> list[set[str]]:
+    """Name the cards each page shows: by their `data-card` element, or by a box of their fitted text
+    that the layout carried onto a later page on its own."""
+    card_of_text: dict[str, str] = {}
+
+    def walk(box: Any, card: str | None, found: set[str]) -> None:
+        element: Any = getattr(box, "element", None)
+        if element is not None and hasattr(element, "get"):
+            text = element.get(FIT)
+            card = element.get(CARD) or card or card_of_text.get(text or "")
+            if text and card:
+                card_of_text[text] = card
+        if card:
+            found.add(card)
+        for child in getattr(box, "children", ()):
+            walk(child, card, found)
+
+    pages: list[set[str]] = []
+    for page in document.pages:
+        pages.append(set())
+        walk(page._page_box, None, pages[-1])
+    return pages
+
+
+def _only_cards(page: HTML, cards: Sequence[str]) -> HTML:
+    """Make a copy of a parsed page without the cards not named, for a trial that lays out only those.
+
+    The cards are removed from a copy of the element tree rather than hidden by CSS: WeasyPrint works
+    out the style of every element, shown or not, which cost a trial of 3 cards in a 200-card deck
+    about 40% of a full layout. Relies on WeasyPrint 70's `HTML` keeping its tree in `etree_element`
+    and `wrapper_element`.
+    """
+    kept = set(cards)
+    root = copy.deepcopy(page.etree_element)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            card = child.get(CARD)
+            if card is not None and card not in kept:
+                parent.remove(child)
+    trial = copy.copy(page)
+    trial.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    trial.etree_element = trial.wrapper_element.etree_element
+    return trial
+
+
+def _refuse_fixed(misfits: Sequence[Misfit], *, all_of_them: bool = False) -> None:
+    """Fail the build on overflowing boxes that cannot shrink (or on all of them)."""
+    fixed = [str(misfit) for misfit in misfits if all_of_them or misfit.text is None]
+    if fixed:
+        raise BuildError("; ".join(fixed))
 
 
 MUST_FIT = "data-must-fit"
@@ -116,49 +258,84 @@ MUST_FIT = "data-must-fit"
 FIT_HINT = "data-fit-hint"
 """Optional attribute beside `data-must-fit`: what the teacher should do when the box does not fit."""
 
+FIT = "data-fit"
+"""Optional attribute beside `data-must-fit`: the box's text may shrink; its value is the lesson key
+the text comes from. `data-fit-min` gives the smallest size in points (see `studygen.fit`)."""
 
-def _overflowing(document: Any) -> list[str]:
-    """Describe every `data-must-fit` box that ends outside its parent: clipped or cut-off text is lost.
+FIT_MIN = "data-fit-min"
+
+CARD = "data-card"
+"""Attribute on the element holding one card (a page, or a cell of a sheet): the card's number."""
+
+
+def _overflowing(document: Any) -> list[Misfit]:
+    """Find every `data-must-fit` box that ends outside its parent: clipped or cut-off text is lost.
 
     A box is measured by its border box: its own margins, and the space below its last line, may hang
     past its parent without hiding anything (a table that ends its exercise does exactly that).
     """
-    found: list[str] = []
+    found: list[Misfit] = []
     seen: set[int] = set()
 
-    def walk(box: Any, parent: Any) -> None:
+    def walk(box: Any, parent: Any, card: str | None, page_bottom: float) -> None:
         element: Any = getattr(box, "element", None)
-        label = element.get(MUST_FIT) if element is not None and hasattr(element, "get") else None
+        attributes = element if element is not None and hasattr(element, "get") else {}
+        card = attributes.get(CARD) or card
+        label = attributes.get(MUST_FIT)
         if label and id(element) not in seen and parent is not None:
             seen.add(id(element))
-            problem = _overflow(box, parent)
-            if problem:
-                found.append(f"{label} {problem}: {element.get(FIT_HINT) or 'shorten its text'}")
+            over = _overflow(box, parent, page_bottom)
+            if over:
+                problem, need, room = over
+                found.append(_misfit(attributes, box, card, problem, need, room))
         sized = isinstance(box.width, int | float) and isinstance(box.height, int | float)
         for child in getattr(box, "children", ()):
-            walk(child, box if sized else None)
+            walk(child, box if sized else None, card, page_bottom)
 
     for page in document.pages:
-        walk(page._page_box, None)
+        walk(page._page_box, None, None, page._page_box.margin_height())
     return found
 
 
-def _overflow(box: Any, parent: Any) -> str | None:
-    """Say how far a box's border box runs past its parent's content box, or None if it fits."""
+def _misfit(attributes: Any, box: Any, card: str | None, problem: str, need: float, room: float) -> Misfit:
+    """Describe one overflowing box from its template attributes and its layout."""
+    smallest = attributes.get(FIT_MIN)
+    return Misfit(
+        label=attributes.get(MUST_FIT),
+        problem=problem,
+        hint=attributes.get(FIT_HINT) or "shorten its text",
+        text=attributes.get(FIT) if smallest else None,
+        card=card,
+        size_pt=box.style["font_size"] / PX_PER_PT,
+        smallest_pt=float(smallest) if smallest else 0.0,
+        need=need,
+        room=room,
+    )
+
+
+def _overflow(box: Any, parent: Any, page_bottom: float) -> tuple[str, float, float] | None:
+    """Say how far a box's border box runs past its parent's content box, or None if it fits.
+
+    A box that reaches the bottom of the page was cut there by the layout: its height is a lower bound.
+    """
     left = box.position_x + box.margin_left
     top = box.position_y + box.margin_top
     across = parent.content_box_x() + parent.width - left
     down = parent.content_box_y() + parent.height - top
     if box.border_width() > across + 0.5:
-        return f"is {_mm(box.border_width())} mm wide, but only {_mm(across)} mm fit across the page"
+        wide = f"is {_mm(box.border_width(), up=True)} mm wide, but only {_mm(across)} mm fit across the page"
+        return wide, box.border_width(), across
     if box.border_height() > down + 0.5:
-        return f"is {_mm(box.border_height())} mm tall, but only {_mm(down)} mm fit"
+        cut = "over " if top + box.border_height() >= page_bottom - 0.5 else ""
+        tall = f"is {cut}{_mm(box.border_height(), up=True)} mm tall, but only {_mm(down)} mm fit"
+        return tall, box.border_height(), down
     return None
 
 
-def _mm(pixels: float) -> str:
-    """Write a CSS length in pixels as whole millimetres, rounded down so `need > room` always reads so."""
-    return f"{int(pixels * 25.4 / 96)}"
+def _mm(pixels: float, *, up: bool = False) -> str:
+    """Write a CSS length in pixels as whole millimetres, rounded down (or up for what a box needs),
+    so `need > room` always reads so."""
+    return f"{math.ceil(pixels * 25.4 / 96) if up else int(pixels * 25.4 / 96)}"
 
 
 @contextmanager

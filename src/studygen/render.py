@@ -11,6 +11,7 @@ from studygen import __version__, prose
 from studygen.cards import Deck
 from studygen.documents import Document, Paper
 from studygen.errors import BuildError
+from studygen.fit import SMALLEST_PT
 from studygen.lesson import LoadedLesson
 from studygen.worked import WorkedLesson
 
@@ -19,7 +20,8 @@ class TemplateContext(TypedDict):
     """What every document template receives: the contract a theme writer programs against.
 
     Templates also have the filters `markdown` (block markdown to HTML), `inline` (one paragraph) and
-    `blocks_around_blanks` (block markdown cut at its blanks' marks), and the global `version`. An
+    `blocks_around_blanks` (block markdown cut at its blanks' marks), and the globals `version` and
+    `smallest_pt` (the smallest size card text may shrink to, in points: `smallest_pt.answer`). An
     exercise's part is laid out by its kind's template, included with `exercise` (a `WorkedExercise`)
     and `key` (True in the answer key) in scope.
     """
@@ -67,7 +69,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
     env.filters["markdown"] = prose.block
     env.filters["inline"] = prose.inline
     env.filters["blocks_around_blanks"] = prose.blocks_around_blanks
-    env.globals.update(version=__version__)
+    env.globals.update(version=__version__, smallest_pt=SMALLEST_PT)
     return env
 
 
