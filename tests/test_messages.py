@@ -230,11 +230,11 @@ def test_yaml_structure_errors_say_what_to_type(tmp_path: Path, text: str, expec
 
 
 def test_too_long_text_says_its_length_and_how_much_to_cut(tmp_path: Path) -> None:
-    answer = "word " * 246 + "end"
+    answer = "word " * 700 + "end"
     text = f"title: T\nflashcards:\n  - question: Q\n    answer: {answer}\n"
     assert refused(tmp_path, text) == [
-        "4:13: flashcards[0].answer: is too long (1,233 characters): at most 900 fit on a card; "
-        "shorten it by 333"
+        "4:13: flashcards[0].answer: is too long (3,503 characters): at most 2,850 fit on a card; "
+        "shorten it by 653"
     ]
 
 

@@ -294,27 +294,20 @@ def test_a_mismatch_in_a_table_is_said_once_for_the_column(tmp_path: Path) -> No
 
 def test_a_lesson_without_units_never_imports_pint() -> None:
     seed = Path(__file__).parents[1] / "content" / "imitation-learning.yaml"
-    code = (
-        "import sys; from pathlib import Path; from studygen.lesson import load_lesson; "
-        "from studygen.compute import work_out; "
-        f"work_out(load_lesson(Path({str(seed)!r})).lesson); print('pint' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(SRC)},
-        timeout=60,
-        check=True,
-    )
-    assert result.stdout == "False\n"
+    assert not _loading_imports_pint(seed)
 
 
 def test_a_lesson_with_a_unit_imports_pint_only_then(tmp_path: Path) -> None:
     file = write(tmp_path, FREE_FALL)
+    assert _loading_imports_pint(file)
+
+
+def _loading_imports_pint(lesson: Path) -> bool:
+    """Load and work out a lesson in a fresh interpreter; say whether that imported pint."""
     code = (
         "import sys; from pathlib import Path; from studygen.lesson import load_lesson; "
-        f"load_lesson(Path({str(file)!r})); print('pint' in sys.modules)"
+        "from studygen.compute import work_out; "
+        f"work_out(load_lesson(Path({str(lesson)!r})).lesson); print('pint' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -324,7 +317,7 @@ def test_a_lesson_with_a_unit_imports_pint_only_then(tmp_path: Path) -> None:
         timeout=60,
         check=True,
     )
-    assert result.stdout == "True\n"
+    return result.stdout == "True\n"
 
 
 def test_the_docs_example_of_units_builds_with_its_commented_steps(tmp_path: Path) -> None:

@@ -59,6 +59,26 @@ def _back_offset(ctx: click.Context, param: click.Parameter, value: str) -> tupl
         raise click.BadParameter(str(error)) from None
 
 
+def _printing(*, flip: str, offset: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add the options `build` and `calibrate` share for two-sided printing, each with its own help."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--back-offset",
+            "offset",
+            callback=_back_offset,
+            default="0,0",
+            show_default=True,
+            metavar="X,Y",
+            help=offset,
+        )(command)
+        return click.option("--flip", type=click.Choice(FLIPS), default="long", show_default=True, help=flip)(
+            command
+        )
+
+    return add
+
+
 def _shared(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options `build` and `check` share: the paths, the lesson size cap and --debug."""
     return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(_reading(command))
@@ -170,21 +190,9 @@ def cli() -> None:
     metavar="SIZE",
     help=f"Flashcard size (default: the lesson's card_size): {SIZE_HELP}.",
 )
-@click.option(
-    "--flip",
-    type=click.Choice(FLIPS),
-    default="long",
-    show_default=True,
-    help="The edge your duplex printer turns the sheet over, for the sheet layout's backs.",
-)
-@click.option(
-    "--back-offset",
-    "offset",
-    callback=_back_offset,
-    default="0,0",
-    show_default=True,
-    metavar="X,Y",
-    help="Move every flashcard back X mm right and Y mm down, as `studygen calibrate` measures.",
+@_printing(
+    flip="The edge your duplex printer turns the sheet over, for the sheet layout's backs.",
+    offset="Move every flashcard back X mm right and Y mm down, as `studygen calibrate` measures.",
 )
 @click.option(
     "--allow-overflow",
@@ -337,21 +345,9 @@ def _source_date_epoch() -> int | None:
     help="The PDF to write.",
 )
 @click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True, help="Paper size.")
-@click.option(
-    "--flip",
-    type=click.Choice(FLIPS),
-    default="long",
-    show_default=True,
-    help="The edge your duplex printer turns the sheet over.",
-)
-@click.option(
-    "--back-offset",
-    "offset",
-    callback=_back_offset,
-    default="0,0",
-    show_default=True,
-    metavar="X,Y",
-    help="Print the back already moved by this offset, to check an offset you measured.",
+@_printing(
+    flip="The edge your duplex printer turns the sheet over.",
+    offset="Print the back already moved by this offset, to check an offset you measured.",
 )
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error, for a bug report.")
 def calibrate(out: Path, paper: str, flip: str, offset: tuple[float, float], debug: bool) -> None:
