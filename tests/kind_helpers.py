@@ -26,17 +26,27 @@ def problems(file: Path) -> list[str]:
 
 
 def pdf_texts(file: Path, out: Path, paper: str = "a4") -> dict[str, str]:
-    """Build a lesson's worksheet and key and return each PDF's text, whitespace collapsed."""
+    """Render a lesson's worksheet and key as a build's worker does, write them under out, return their text.
+
+    It renders in the test process (the build tests cover workers), so WeasyPrint is imported once per
+    test process rather than once per lesson; the text is whitespace-collapsed.
+    """
+    import io
+
     from pypdf import PdfReader
 
-    from studygen.build import build
+    from studygen.build import Job, render_lesson
+    from studygen.source import MAX_FILE_BYTES
 
-    [result] = list(build([file], out=out, templates=None, only=("worksheet", "answer-key"), paper=paper))
-    assert result.error is None, result.error.format_message()
-    return {
-        written.path.stem: " ".join(" ".join(p.extract_text() for p in PdfReader(written.path).pages).split())
-        for written in result.written
-    }
+    rendered = render_lesson(Job(file, ("worksheet", "answer-key"), paper, "pdf", None, MAX_FILE_BYTES))
+    folder = out / rendered.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    texts: dict[str, str] = {}
+    for document in rendered.files:
+        (folder / document.name).write_bytes(document.data)
+        pages = PdfReader(io.BytesIO(document.data)).pages
+        texts[Path(document.name).stem] = " ".join(" ".join(p.extract_text() for p in pages).split())
+    return texts
 
 
 def doc_example(heading: str) -> str:

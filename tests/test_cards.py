@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from studygen.build import build
+from studygen.build import Job, build, render_lesson
 from studygen.calibrate import calibration_sheet, scale_reading
 from studygen.cards import (
     LAYOUTS,
@@ -23,6 +23,7 @@ from studygen.cards import (
 )
 from studygen.cli import cli
 from studygen.documents import PAPERS
+from studygen.source import MAX_FILE_BYTES
 
 PT_PER_MM = 72 / 25.4
 A4 = PAPERS["a4"]
@@ -40,20 +41,17 @@ def deck_lesson(folder: Path, cards: int, extra: str = "") -> Path:
 
 
 def build_deck(lesson: Path, out: Path, paper: str = "a4", **settings: Any) -> Path:
-    """Build a lesson's flashcards with these card settings; return the one file written."""
-    [result] = list(
-        build(
-            [lesson],
-            out=out,
-            only=["flashcards"],
-            paper=paper,
-            templates=None,
-            cards=PrintSettings(**settings),
-        )
-    )
-    assert result.error is None, result.error
-    [written] = result.written
-    return written.path
+    """Render a lesson's flashcards with these card settings, as a build's worker does; return the file.
+
+    It renders in this test process rather than a worker (the build tests cover workers), so WeasyPrint
+    is imported once per test process, not once per layout tried.
+    """
+    job = Job(lesson, ("flashcards",), paper, "pdf", None, MAX_FILE_BYTES, PrintSettings(**settings))
+    [rendered] = render_lesson(job).files
+    out.mkdir(parents=True, exist_ok=True)
+    written = out / rendered.name
+    written.write_bytes(rendered.data)
+    return written
 
 
 def size_mm(reader: PdfReader, page: int = 0) -> tuple[float, float]:
@@ -239,9 +237,18 @@ def test_card_numbers_can_start_at_an_offset_for_a_deck_laid_out_in_parts() -> N
 def test_fronts_and_backs_are_separate_files_and_a_lesson_without_cards_removes_both(tmp_path: Path) -> None:
     lesson = deck_lesson(tmp_path, 2, extra="intro: hello")
     out = tmp_path / "out"
-    assert build_deck(lesson, out, layout="fronts").name == "flashcards-fronts.pdf"
-    assert build_deck(lesson, out, layout="backs").name == "flashcards-backs.pdf"
-    assert build_deck(lesson, out).name == "flashcards.pdf"
+
+    def publish(**settings: Any) -> str:
+        """Build the deck for real, publishing into out/deck/; return the one file's name."""
+        only = ["flashcards"]
+        [result] = list(build([lesson], out=out, only=only, templates=None, cards=PrintSettings(**settings)))
+        assert result.error is None, result.error
+        [written] = result.written
+        return written.path.name
+
+    assert publish(layout="fronts") == "flashcards-fronts.pdf"
+    assert publish(layout="backs") == "flashcards-backs.pdf"
+    assert publish() == "flashcards.pdf"
     folder = out / "deck"
     assert sorted(p.name for p in folder.iterdir()) == [
         "flashcards-backs.pdf",
