@@ -475,3 +475,16 @@ def test_a_document_the_lesson_no_longer_has_is_removed(tmp_path: Path) -> None:
         "flashcards.pdf",
         "worksheet.pdf",
     ]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["export", "--help"]])
+def test_help_builds_no_lesson_model_and_loads_no_units(args: list[str]) -> None:
+    """`--help` is typed often; the lesson model (pydantic) and pint cost it a third of a second or more."""
+    probe = IMPORT_PROBE.replace(
+        'heavy = ("weasyprint", "jinja2", "markdown_it", "PIL")', 'heavy = ("pydantic", "pint")'
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", probe, "-", *args], capture_output=True, text=True, check=False
+    )
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout.splitlines()[-1]) == {"code": 0, "loaded": []}

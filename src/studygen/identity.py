@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from studygen.keys import LessonProblem
-from studygen.model import Flashcard, Lesson
+
+if TYPE_CHECKING:  # the CLI imports this for `export --to`'s choices: `--help` must not build the model
+    from studygen.model import Flashcard, Lesson
 
 GUID_LENGTH = 20
 """Hexadecimal digits of a note's GUID (80 bits): no two cards of a course come near sharing one."""
