@@ -407,3 +407,59 @@ def test_a_value_with_a_unit_prints_with_its_unit_and_a_derived_one_too(tmp_path
     card = work_out(load_lesson(lesson).lesson)[0].flashcards[0]
     assert card.question == "How far at 72\u202fkm/h for 2\u202fh?"
     assert card.answer == "144\u202fkm."
+
+
+def test_the_discussion_prints_answers_with_their_units_and_values_keep_the_teachers_unit(
+    tmp_path: Path,
+) -> None:
+    """An answer's checked unit goes with it into the discussion; a value prints its unit as written."""
+    from studygen.compute import work_out
+
+    lesson = tmp_path / "fall.yaml"
+    lesson.write_text(
+        "title: Fall\n"
+        "values: {P: 1000 euros}\n"
+        "intro: 'Save {=P}; twice that is {=2 * P}.'\n"
+        "exercises:\n"
+        "  - kind: numeric-problem\n"
+        "    title: Falling\n"
+        "    prompt: A ball falls.\n"
+        "    given: {g: 9.8 m/s², s: 3 s}\n"
+        "    asked:\n"
+        "      - {label: Speed, symbol: u, formula: g * s, unit: m/s}\n"
+        "      - {label: Distance, symbol: d, formula: g * s^2 / 2, unit: m}\n"
+        "    discussion: 'u is {=u}, d is {=d}, d over s is {=d / s}; d + g s² is {=d + g * s^2}.'\n",
+        encoding="utf-8",
+    )
+    worked = work_out(load_lesson(lesson).lesson)[0]
+    assert worked.intro == "Save 1000\u202feuros; twice that is 2000\u202feuros."
+    assert worked.exercises[0].discussion == (
+        "u is 29.4\u202fm/s, d is 44.1\u202fm, d over s is 14.7\u202fm/s; d + g s² is 132.3\u202fm."
+    )
+
+
+@pytest.mark.parametrize("expression", ["a / b", "v * s"])
+def test_text_refuses_units_of_one_kind_that_differ_even_in_a_product(
+    tmp_path: Path, expression: str
+) -> None:
+    lesson = tmp_path / "mixed.yaml"
+    lesson.write_text(
+        f"title: Mixed\nvalues: {{a: 1 km, b: 500 m, v: 72 km/h, s: 10 s}}\nintro: 'r = {{={expression}}}'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LessonError, match="different units of one kind"):
+        load_lesson(lesson)
+
+
+def test_an_unquoted_text_starting_with_a_value_says_to_quote_it(tmp_path: Path) -> None:
+    lesson = tmp_path / "q.yaml"
+    lesson.write_text("title: Q\nflashcards:\n  - question: {=n}\n    answer: a\n", encoding="utf-8")
+    with pytest.raises(LessonError, match=r'put the text in quotes, e.g. "\{=n\} …"'):
+        load_lesson(lesson)
+
+
+def test_a_currency_sign_in_a_value_names_the_word_to_write(tmp_path: Path) -> None:
+    lesson = tmp_path / "m.yaml"
+    lesson.write_text("title: M\nvalues: {x: 5 €}\nintro: '{=x}'\n", encoding="utf-8")
+    with pytest.raises(LessonError, match=r"write the currency as `euros` or `EUR` after the number"):
+        load_lesson(lesson)

@@ -24,8 +24,8 @@ from pydantic_core import PydanticCustomError
 from studygen.formulas import FormulaError, NumberFormat, parse
 from studygen.formulas.limits import MAX_EXPONENT, PRECISION, check_magnitude
 from studygen.formulas.numbers import MAX_DECIMALS, MAX_SIGNIFICANT, SCIENTIFIC_ABOVE, SCIENTIFIC_BELOW
+from studygen.formulas.units import CURRENCY_SIGNS, Unit, read_unit
 from studygen.formulas.units import Quantity as QuantityValue
-from studygen.formulas.units import Unit, read_unit
 from studygen.wording import quoted
 
 MAX_TITLE = 200
@@ -146,6 +146,11 @@ def _quantity(value: object) -> QuantityValue:
     """Accept a plain number (`0.05`) or a number with its unit (`9.8 m/s²`, `72 km/h`)."""
     if isinstance(value, QuantityValue):
         return value
+    if isinstance(value, str) and (sign := next((c for c in value if c in CURRENCY_SIGNS), None)):
+        raise ValueError(
+            f"{quoted(value)}: write the currency {CURRENCY_SIGNS[sign]} after the number instead of "
+            f"'{sign}', e.g. `5 {CURRENCY_SIGNS[sign].split('`')[1]}`"
+        )
     written = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
     if written is None or _is_number(str(value)):  # `1e5` is a number, not 1 with a unit `e5`
         if isinstance(value, str) and _looks_like_a_value(value):

@@ -119,14 +119,14 @@ def put_values_in(lesson: Lesson, problems: list[LessonProblem]) -> tuple[Lesson
 def discussion_with_values(
     discussion: str | None,
     scope: Scope,
-    answers: Mapping[str, Decimal],
+    answers: Mapping[str, Quantity],
     path: Path_,
     problems: list[LessonProblem],
 ) -> str | None:
     """Put values into an exercise's discussion, which may also print the exercise's `answers`."""
     if discussion is None:
         return None
-    found = {name: Quantity(number) for name, number in answers.items()}
+    found = dict(answers)
     with_answers = Scope({**scope.values, **found}, scope.given_at, count=scope.count)
     return put_values(discussion, with_answers, (*path, "discussion"), problems)
 
@@ -350,18 +350,26 @@ def _value(written: str, scope: Scope, path: Path_, start: int, problems: list[L
 
 
 def _unit_of(formula: Formula, used: Mapping[str, Quantity]) -> Unit | None:
-    """The unit a value in text prints with: derived from its values' units, none needing conversion."""
-    if all(quantity.unit is None for quantity in used.values()):
+    """The unit a value in text prints with: derived from its values' units, none needing conversion.
+
+    A unit one of the values has prints as the teacher wrote it (`euros`, `hours`); text does not
+    convert, so units of one kind that differ (km and m, km/h and s) are refused, in sums and products.
+    """
+    units = [quantity.unit for quantity in used.values() if quantity.unit is not None]
+    if not units:
         return None
-    from studygen.formulas.units import derive
+    from studygen.formulas.units import derive, registry
 
     derivation = derive(formula._root, {name: quantity.unit for name, quantity in used.items()})
-    if derivation.mixed:
+    ureg = registry()
+    kinds = [ureg.get_dimensionality(name) for unit in units for name in unit.pint._units]
+    names = {name for unit in units for name in unit.pint._units}
+    if derivation.mixed or len(set(map(str, kinds))) < len(names):
         raise FormulaError(
-            "its values have different units of one kind (such as km and m), which text does not convert: "
-            "give them the same unit"
+            "its values have different units of one kind (such as km and m, or h and s), which text "
+            "does not convert: give them the same unit"
         )
-    return derivation.unit
+    return next((unit for unit in units if unit == derivation.unit), derivation.unit)
 
 
 @lru_cache(maxsize=1024)

@@ -279,6 +279,13 @@ def _describe(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
+        if len(value) == 1 and str(next(iter(value))).startswith("="):
+            # `question: {=n}` unquoted: YAML reads the braces as a mapping.
+            written = "{" + str(next(iter(value))) + "}"
+            return (
+                f"keys and values, because YAML reads a text that starts with `{{` as a mapping: put the "
+                f'text in quotes, e.g. "{written} …"'
+            )
         return "keys and values"
     text = str(value)
     return quoted(text)

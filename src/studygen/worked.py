@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from studygen.formulas.units import Quantity
     from studygen.model import Flashcard, SelfCheck
 
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 class WorkedBody:
     """What one kind of exercise prints between its instructions and its closing lines."""
 
-    def answer_values(self) -> Mapping[str, Decimal]:
+    def answer_values(self) -> Mapping[str, Quantity]:
         """Return the answers by symbol, as the key prints them, for the key-only discussion to print."""
         return {}
 

@@ -53,8 +53,9 @@ _CURRENCIES = (
     "dollar = [currency_dollar] = USD = dollars",
     "pound_sterling = [currency_pound] = GBP",
 )
-_CURRENCY_SIGNS = {"€": "as `euros` or `EUR`", "$": "as `dollars` or `USD`", "£": "as `GBP`"}
 """Currencies as units, by name or code (pint reads no `€` or `$` signs): `unit: euros`, `unit: USD`."""
+CURRENCY_SIGNS = {"€": "as `euros` or `EUR`", "$": "as `dollars` or `USD`", "£": "as `GBP`"}
+"""What to write instead of a currency sign, which a teacher types first."""
 
 
 class UnitError(FormulaError):
@@ -137,8 +138,8 @@ def _unexpected(written: str, position: int) -> str:
 
     ch = written[position]
     named = f"'{ch}'" if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
-    if ch in _CURRENCY_SIGNS:
-        return f"write the currency {_CURRENCY_SIGNS[ch]} instead of '{ch}' in the unit '{shown(written)}'"
+    if ch in CURRENCY_SIGNS:
+        return f"write the currency {CURRENCY_SIGNS[ch]} instead of '{ch}' in the unit '{shown(written)}'"
     return (
         f"unexpected character {named} in the unit '{shown(written)}' {at(position)}: a unit is names "
         "such as m, s, kg joined by * or · or /, with powers such as m^2 or m²"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -12,6 +11,7 @@ from pydantic import Field
 from studygen.fields import Exercise, Markdown, Quantity, Symbol, Text
 from studygen.formulas import Working, parse
 from studygen.formulas.units import Quantity as QuantityValue
+from studygen.formulas.units import Unit
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
@@ -65,6 +65,9 @@ class WorkedAsked:
     """The steps from the formula with values put in to the answer: `9.8 · 3² / 2 = 9.8 · 9 / 2 = 44.1`."""
     unit: str | None
     """The answer's unit, printed after the answer blank and the key's answer, or None."""
+    checked_unit: Unit | None
+    """The answer's unit when it was derived and checked, for the discussion's `{=…}` to print and
+    compute with; None when no value had a unit."""
     conversions: tuple[str, ...]
     """Values the key converts before the working, as printed: `v = 72 km/h = 20 m/s`."""
 
@@ -88,9 +91,13 @@ class WorkedNumericProblem(WorkedBody):
     answer_label: str
     """The word before each answer blank: "Answer"."""
 
-    def answer_values(self) -> Mapping[str, Decimal]:
-        """Return each asked quantity with a symbol at its value as the key prints it."""
-        return {asked.name: asked.working.printed for asked in self.asked if asked.name is not None}
+    def answer_values(self) -> Mapping[str, QuantityValue]:
+        """Return each asked quantity with a symbol at its value as the key prints it, and checked unit."""
+        return {
+            asked.name: QuantityValue(asked.working.printed, asked.checked_unit)
+            for asked in self.asked
+            if asked.name is not None
+        }
 
 
 DEFINE = "define it under `given:` (or as the `symbol` of a quantity asked above it)"
@@ -119,7 +126,6 @@ def work_problem(
             continue
         working = answer.working
         if quantity.symbol is not None:
-            # Later quantities use the answer as printed, as a student working on paper would.
             # Later quantities use the answer as printed, as a student working on paper would; its unit
             # goes along only if it was checked, so a lesson without units works as before.
             values[quantity.symbol] = QuantityValue(working.printed, answer.unit if answer.checked else None)
@@ -127,7 +133,10 @@ def work_problem(
         printed = None if shown == working.steps[0] else shown
         unit = answer.unit.text if answer.unit else None
         conversions = tuple(f"{name} = {text}" for name, text in answer.conversions.items())
-        asked.append(WorkedAsked(quantity.label, quantity.symbol, printed, working, unit, conversions))
+        checked = answer.unit if answer.checked else None
+        asked.append(
+            WorkedAsked(quantity.label, quantity.symbol, printed, working, unit, checked, conversions)
+        )
     if len(problems) > found:
         return None
     return WorkedNumericProblem(
