@@ -488,3 +488,22 @@ def test_help_builds_no_lesson_model_and_loads_no_units(args: list[str]) -> None
     )
     assert process.returncode == 0, process.stderr
     assert json.loads(process.stdout.splitlines()[-1]) == {"code": 0, "loaded": []}
+
+
+def test_a_builds_parent_finds_its_lessons_without_the_lesson_model(tmp_path: Path) -> None:
+    """Only the worker loads lessons: the parent of `build` never pays for pydantic and the model."""
+    (tmp_path / "content").mkdir()
+    shutil.copyfile(SEED, tmp_path / "content" / SEED.name)
+    probe = IMPORT_PROBE.replace(
+        'heavy = ("weasyprint", "jinja2", "markdown_it", "PIL")', 'heavy = ("pydantic",)'
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", probe, "-", "build", "--only", "worksheet", "--format", "html"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout.splitlines()[-1]) == {"code": 0, "loaded": []}
+    assert (tmp_path / "output" / "imitation-learning" / "worksheet.html").is_file()

@@ -16,7 +16,8 @@ from studygen.formulas.units import Quantity
 from studygen.kinds import EXERCISE_KINDS
 from studygen.kinds.choice import Choice
 from studygen.kinds.computed_table import ComputedTable, WorkedTable
-from studygen.lesson import find_lessons, load_lesson
+from studygen.lesson import load_lesson
+from studygen.lesson_files import find_lessons
 from studygen.model import Lesson
 
 SEED = Path(__file__).parents[1] / "content" / "imitation-learning.yaml"

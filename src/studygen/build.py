@@ -12,7 +12,7 @@ from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
 from studygen.documents import DOCUMENTS, PAPERS, Document, Paper
 from studygen.errors import BuildError, LessonError, Problem, StudygenError, shown
 from studygen.fit import Misfit, Shrunk, TextDoesNotFit
-from studygen.lesson import LoadedLesson, find_lessons, load_lesson
+from studygen.lesson_files import find_lessons
 from studygen.outputs import OutputError, publish
 from studygen.source import MAX_FILE_BYTES
 from studygen.worker import Limits, Worker
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from studygen.cards import Deck
+    from studygen.lesson import LoadedLesson
     from studygen.pdf import Renderer
 
 
@@ -125,6 +126,8 @@ def build(
 
 def render_lesson(job: Job) -> RenderedLesson:
     """Load a lesson and render its documents in memory; runs inside a worker process."""
+    from studygen.lesson import load_lesson
+
     loaded = load_lesson(job.file, max_bytes=job.max_bytes)
     env = _environment(job.templates)
     files: list[RenderedFile] = []

@@ -6,7 +6,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from studygen.errors import StudygenError
-from studygen.lesson import find_lessons, load_lesson
+from studygen.lesson import load_lesson
+from studygen.lesson_files import find_lessons
 from studygen.source import MAX_FILE_BYTES
 
 

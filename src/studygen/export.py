@@ -13,7 +13,8 @@ from pathlib import Path
 from studygen.errors import BuildError, StudygenError, shown
 from studygen.exports import EXPORTS, Export
 from studygen.exports.decks import Deck, deck_of
-from studygen.lesson import find_lessons, load_lesson
+from studygen.lesson import load_lesson
+from studygen.lesson_files import find_lessons
 from studygen.outputs import OutputError, publish
 from studygen.source import MAX_FILE_BYTES
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from studygen.compute import work_out
-from studygen.errors import LessonError, StudygenError, shown
+from studygen.errors import LessonError
 from studygen.identity import duplicate_card_ids
 from studygen.model import Lesson
 from studygen.resources import check_images, check_nesting
 from studygen.source import MAX_FILE_BYTES, SourceMap, read_source
 from studygen.validation import problems_in
 from studygen.worked import WorkedLesson
-
-LESSON_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -39,42 +36,6 @@ class LoadedLesson:
     def folder(self) -> Path:
         """The folder the lesson lives in: the only place it may read files from."""
         return self.file.parent
-
-
-def find_lessons(paths: Iterable[Path]) -> list[Path]:
-    """Expand files and folders into lesson files, sorted within each folder, each once."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in LESSON_SUFFIXES and p.is_file()))
-        elif path.exists():  # a FIFO or device is refused when read, with its own message
-            found.append(path)
-        else:
-            raise StudygenError(f"{shown(path)}: no such file or folder")
-    # The same file named twice (content/a.yaml and ./content/a.yaml) is one lesson.
-    unique: list[Path] = []
-    for path in found:
-        if path.resolve() not in {known.resolve() for known in unique}:
-            unique.append(path)
-    if not unique:
-        names = ", ".join(shown(p) for p in paths)
-        raise StudygenError(f"no lesson files (*.yaml, *.yml) in {names}")
-    _refuse_bad_slugs(unique)
-    return unique
-
-
-def _refuse_bad_slugs(files: list[Path]) -> None:
-    """Refuse file names that cannot name an output folder, and two lessons sharing one."""
-    seen: dict[str, Path] = {}
-    for file in files:
-        if file.stem.startswith(".") or not file.stem.strip():
-            raise StudygenError(f"{shown(file)}: a lesson's file name must not start with '.': rename it")
-        if file.stem in seen:
-            raise StudygenError(
-                f"{shown(seen[file.stem])} and {shown(file)} would both build into the output folder "
-                f"'{shown(file.stem)}': rename one of them"
-            )
-        seen[file.stem] = file
 
 
 def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
