@@ -221,3 +221,17 @@ def test_fitting_lays_the_deck_out_once_and_then_only_the_long_card(
     assert [n for n, text in enumerate(texts) if squeeze(LONG_ANSWER) in text] == [9]
     assert all(f"Answer{n}." in texts[n] for n in range(20) if n != 9)
     assert size_of(reader.pages[9], "The learner") < 12.5
+
+
+def test_a_card_that_cannot_fit_is_named_by_its_question_as_printed(tmp_path: Path) -> None:
+    """A question with a value in it is named as the card prints it, not as the lesson writes it."""
+    items = "".join(f"      - item number {i} of a long list\n" for i in range(70))
+    lesson = tmp_path / "long.yaml"
+    lesson.write_text(
+        "title: Long\nvalues: {n: 7}\nflashcards:\n  - question: Card {=n} asks a long one\n    answer: |\n"
+        + items,
+        encoding="utf-8",
+    )
+    result = build(lesson)
+    assert result.exit_code == 1
+    assert "flashcards[0].answer: card 1 ('Card 7 asks a long one'): its answer does not fit" in result.stderr

@@ -194,7 +194,7 @@ def _misplaced(
         misfit = text.misfit if isinstance(text, Shrunk) else text
         path = key_path(misfit.text or "")
         card = path[1] if len(path) > 1 and path[0] == "flashcards" else None
-        question = loaded.lesson.flashcards[card].question if isinstance(card, int) else None
+        question = loaded.worked.flashcards[card].question if isinstance(card, int) else None
         if isinstance(text, Shrunk):
             message = shrunk_message(text, question)
         else:
