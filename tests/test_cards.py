@@ -16,9 +16,11 @@ from studygen.cards import (
     LAYOUTS,
     MARK_ROOM_MM,
     PRINTABLE_MARGIN_MM,
+    LayoutError,
     PrintSettings,
     Request,
     card_size,
+    deck_for,
     lay_out,
 )
 from studygen.cli import cli
@@ -273,8 +275,8 @@ def test_an_impossible_choice_made_in_the_lesson_says_so(tmp_path: Path) -> None
     lesson = deck_lesson(tmp_path, 1, extra="card_size: business")
     code, stderr = run("build", lesson, "--out", tmp_path / "out")
     assert code == 1
-    assert stderr.startswith(f"Error: {lesson}: flashcards: a business card (88.9 x 50.8 mm) is too small")
-    assert stderr.endswith("or a larger --card-size (the lesson sets card_size: business)\n")
+    assert stderr.startswith(f"Error: {lesson}:2:12: card_size: a business card (88.9 x 50.8 mm) is too")
+    assert stderr.endswith("or a larger --card-size\n")
     assert run("build", lesson, "--out", tmp_path / "out", "--cards", "sheet")[0] == 0
 
 
@@ -338,6 +340,55 @@ def test_impossible_combinations_fail_on_one_line_that_says_what_to_do(
     assert code == 1
     assert stderr == f"Error: {lesson}: {message}\n"
     assert not (tmp_path / "out" / "deck" / "flashcards.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "args", "where", "message"),
+    [
+        (
+            "card_layout: fold\ncard_size: business",
+            [],
+            "3:12: card_size",
+            "a business card (88.9 x 50.8 mm) is too small to fold into two faces: fold needs card stock of "
+            "at least 100 x 140 mm (a6); choose --cards duplex or sheet for small cards, or a larger "
+            "--card-size (the lesson also sets card_layout: fold)",
+        ),
+        (
+            "card_size: 200x250mm",
+            ["--cards", "sheet"],
+            "2:12: card_size",
+            "a 200x250mm card (200 x 250 mm) does not fit on A4 paper inside the margins a home printer can "
+            "print (187.3 x 274.3 mm): choose a smaller --card-size, or --cards duplex to print one card per "
+            "page of card stock",
+        ),
+        (
+            "card_layout: list\ncard_size: a7",
+            [],
+            "3:12: card_size",
+            "the list layout prints every card as a row of a study sheet on the paper, so a card size does "
+            "not apply to it: remove card_size, or choose another card_layout such as sheet",
+        ),
+    ],
+)
+def test_a_layout_the_lesson_chose_fails_at_the_lesson_line(
+    tmp_path: Path, extra: str, args: list[str], where: str, message: str
+) -> None:
+    lesson = deck_lesson(tmp_path, 1, extra=extra)
+    code, stderr = run("build", lesson, "--out", tmp_path / "out", *args)
+    assert (code, stderr) == (1, f"Error: {lesson}:{where}: {message}\n")
+
+
+def test_a_card_size_asked_for_with_the_list_layout_is_refused() -> None:
+    settings = PrintSettings(layout="list", size="a7")
+    with pytest.raises(LayoutError, match="so --card-size does not apply to it: leave --card-size out"):
+        deck_for(3, settings=settings, lesson_layout=None, lesson_size=None, paper=PAPERS["a4"])
+
+
+def test_the_command_lines_list_leaves_the_lessons_card_size_aside() -> None:
+    deck = deck_for(
+        3, settings=PrintSettings(layout="list"), lesson_layout="sheet", lesson_size="a7", paper=PAPERS["a4"]
+    )
+    assert (deck.layout.name, deck.card.width_mm, deck.card.height_mm) == ("list", 210, 297)
 
 
 # --- calibration ------------------------------------------------------------------------------------

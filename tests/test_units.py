@@ -251,6 +251,20 @@ ERRORS = [
         None,  # no value has a unit: `unit:` is printed as written, as before
     ),
     (
+        "{note: 20 GBP, price: 5 pounds}",
+        '{label: "Change", formula: note - price}',
+        "8:36: exercises[0].asked[0].formula: the units in 'note - price' do not work out: '\u2212' at "
+        "character 6 subtracts GBP and lb: both must be units of the same kind (check the formula and the "
+        "units of its values); note that pounds (lb) are a weight: for money in pounds sterling write GBP",
+    ),
+    (
+        "{price: 5 pounds, n: 3}",
+        '{label: "Total", formula: n * price, unit: GBP}',
+        "8:52: exercises[0].asked[0].unit: the formula 'n * price' gives lb, but the unit is 'GBP': write "
+        "`unit: lb` (or another unit of that kind), or fix the formula or the units of its values; note "
+        "that pounds (lb) are a weight: for money in pounds sterling write GBP",
+    ),
+    (
         "{T: 20 °C}",
         '{label: "Twice", formula: 2 * T}',
         "6:16: exercises[0].given.T: '°C' is a temperature scale with an offset, so formulas cannot "

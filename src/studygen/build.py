@@ -141,6 +141,8 @@ def render_lesson(job: Job) -> RenderedLesson:
             files.append(_render_document(loaded, document, job, env))
         except TextDoesNotFit as error:
             raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
+        except LessonError:
+            raise  # already located at its lesson line
         except StudygenError as error:
             raise BuildError(f"{shown(loaded.file)}: {name}: {error.format_message()}") from None
         except RecursionError:
@@ -180,7 +182,9 @@ def _deck(loaded: LoadedLesson, settings: PrintSettings, paper: Paper) -> Deck:
             paper=paper,
         )
     except LayoutError as error:
-        raise BuildError(str(error)) from None
+        if error.lesson_key is None:
+            raise BuildError(str(error)) from None
+        raise LessonError([loaded.where.problem((error.lesson_key,), str(error))]) from None
 
 
 def _misplaced(

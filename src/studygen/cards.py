@@ -254,6 +254,11 @@ class Deck:
 class LayoutError(ValueError):
     """Raised when a layout cannot be made with the size and paper asked for; says what to do instead."""
 
+    def __init__(self, message: str, *, lesson_key: str | None = None) -> None:
+        super().__init__(message)
+        self.lesson_key = lesson_key
+        """The lesson key (`card_size` or `card_layout`) whose choice made the layout fail, if any."""
+
 
 def deck_for(
     count: int,
@@ -266,7 +271,11 @@ def deck_for(
     total: int | None = None,
 ) -> Deck:
     """Lay out a lesson's cards as asked: the command line first, then the lesson, then the defaults."""
+    layout = LAYOUTS[settings.layout or lesson_layout or DEFAULT_LAYOUT]
     size_text = settings.size or lesson_size
+    if layout.name == "list" and size_text is not None:
+        _refuse_list_size(settings, lesson_size)
+        size_text = None
     request = Request(
         count,
         paper,
@@ -277,20 +286,40 @@ def deck_for(
         total,
     )
     try:
-        return lay_out(LAYOUTS[settings.layout or lesson_layout or DEFAULT_LAYOUT], request)
+        return lay_out(layout, request)
     except LayoutError as error:
-        # Say which choice the lesson made, so the teacher knows the option was not the only source.
-        from_lesson = [
-            f"{key}: {value}"
+        # Point at the lesson's own choice, so the teacher knows the option was not the only source.
+        chosen = [
+            (key, value)
             for key, value, given in (
-                ("card_layout", lesson_layout, settings.layout),
                 ("card_size", lesson_size, settings.size),
+                ("card_layout", lesson_layout, settings.layout),
             )
             if value is not None and given is None
         ]
-        if not from_lesson:
+        if not chosen:
             raise
-        raise LayoutError(f"{error} (the lesson sets {' and '.join(from_lesson)})") from None
+        also = "".join(f" (the lesson also sets {key}: {value})" for key, value in chosen[1:])
+        raise LayoutError(f"{error}{also}", lesson_key=chosen[0][0]) from None
+
+
+def _refuse_list_size(settings: PrintSettings, lesson_size: str | None) -> None:
+    """Refuse a card size asked for with the list layout, which prints on the paper, not on cards.
+
+    A lesson's `card_size:` is its default for the card layouts, so `--cards list` on the command line
+    simply leaves it aside; a size asked for in the same breath as the list is a mistake worth naming.
+    """
+    if settings.size is not None:
+        raise LayoutError(
+            "the list layout prints every card as a row of a study sheet on the paper, so --card-size does "
+            "not apply to it: leave --card-size out, or choose --cards sheet to print cards of that size"
+        )
+    if settings.layout is None and lesson_size is not None:
+        raise LayoutError(
+            "the list layout prints every card as a row of a study sheet on the paper, so a card size does "
+            "not apply to it: remove card_size, or choose another card_layout such as sheet",
+            lesson_key="card_size",
+        )
 
 
 def lay_out(layout: Layout, request: Request) -> Deck:

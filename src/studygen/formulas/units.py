@@ -315,12 +315,23 @@ def _same_kind(left: Any, right: Any, where: str, pos: int, mixed: list[bool]) -
     if left.dimensionality != right.dimensionality:
         raise UnitError(
             f"{where} {_named(left)} and {_named(right)}: both must be units of the same kind "
-            "(check the formula and the units of its values)",
+            f"(check the formula and the units of its values){money_hint(left, right)}",
             pos,
         )
     if left != right:
         mixed.append(True)
     return left
+
+
+def money_hint(*units: Any) -> str:
+    """Say, after a message, that `pounds` is a weight when a currency meets it, the usual slip with money."""
+    weighs = any("pound" in unit._units for unit in units)
+    money = any(str(dimension).startswith("[currency") for unit in units for dimension in unit.dimensionality)
+    return (
+        "; note that pounds (lb) are a weight: for money in pounds sterling write GBP"
+        if weighs and money
+        else ""
+    )
 
 
 def _named(unit: Any) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from studygen.fields import FormulaText, NumberFormatting, Text, UnitText
 from studygen.formulas import Formula, FormulaError, Working, format_number, parse, work
-from studygen.formulas.units import NARROW_SPACE, Quantity, Unit, UnitError
+from studygen.formulas.units import NARROW_SPACE, Quantity, Unit, UnitError, money_hint
 from studygen.keys import LessonProblem, Path_
 from studygen.wording import quoted
 
@@ -154,4 +154,5 @@ class UnitMismatch(Exception):
             f"the formula {quoted(formula)} gives {self.derived.text}, but the unit is "
             f"{quoted(self.declared.text)}: write `unit: {self.derived.text}` (or another unit of that "
             "kind), or fix the formula or the units of its values"
+            f"{money_hint(self.declared.pint, self.derived.pint)}"
         )
