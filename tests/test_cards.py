@@ -354,6 +354,13 @@ def test_impossible_combinations_fail_on_one_line_that_says_what_to_do(
             "--card-size (the lesson also sets card_layout: fold)",
         ),
         (
+            "card_size: a7",
+            [],
+            "2:12: card_size",
+            "an a7 card (105 x 74 mm) is too small to fold into two faces: fold needs card stock of at least "
+            "100 x 140 mm (a6); choose --cards duplex or sheet for small cards, or a larger --card-size",
+        ),
+        (
             "card_size: 200x250mm",
             ["--cards", "sheet"],
             "2:12: card_size",

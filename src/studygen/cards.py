@@ -350,7 +350,7 @@ def _fold_page(size: CardSize | None, paper: Paper) -> Paper:
     least_width, least_height = MIN_FOLD_PAGE_MM
     if stock.width_mm < least_width or stock.height_mm < least_height:
         raise LayoutError(
-            f"a {size.name} card ({_dimensions(size)}) is too small to fold into two faces: fold needs "
+            f"{_a_card(size)} ({_dimensions(size)}) is too small to fold into two faces: fold needs "
             f"card stock of at least {least_width:g} x {least_height:g} mm (a6); choose --cards duplex "
             "or sheet for small cards, or a larger --card-size"
         )
@@ -422,7 +422,7 @@ def _best_sheet(paper: Paper, card: CardSize) -> tuple[Paper, int, int]:
     if best is None:
         room = f"{short - clear:g} x {long - clear:g} mm"
         raise LayoutError(
-            f"a {card.name} card ({_dimensions(card)}) does not fit on {paper.name} paper inside the "
+            f"{_a_card(card)} ({_dimensions(card)}) does not fit on {paper.name} paper inside the "
             f"margins a home printer can print ({room}): choose a smaller --card-size, or --cards duplex "
             "to print one card per page of card stock"
         )
@@ -442,6 +442,12 @@ def _cut_marks(left: float, top: float, columns: int, rows: int, card: CardSize)
         y = top + r * card.height_mm
         marks += [CutMark(left - gap - length, y, length, True), CutMark(right + gap, y, length, True)]
     return tuple(marks)
+
+
+def _a_card(size: CardSize) -> str:
+    """Name a card with the article it is read with: `an a7 card`, `an 88x55mm card`, `a business card`."""
+    article = "an" if size.name[0] in "aeiou8" or size.name.startswith(("11", "18")) else "a"
+    return f"{article} {size.name} card"
 
 
 def _dimensions(size: CardSize) -> str:
