@@ -1,4 +1,4 @@
-"""Packaging: a non-editable install carries the stock templates, so studygen builds from any folder."""
+"""Packaging: a non-editable install carries the stock templates and starter, so studygen works anywhere."""
 
 from __future__ import annotations
 
@@ -25,3 +25,4 @@ def test_the_wheel_ships_every_stock_template(tmp_path: Path) -> None:
     for name in stock:
         assert f"studygen/templates/{name}" in names, name
     assert "studygen/cli.py" in names and "studygen/formulas/parsing.py" in names
+    assert "studygen/starter.yaml" in names  # what `studygen new` writes

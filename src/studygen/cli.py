@@ -322,6 +322,30 @@ def export(path: Path, to: str, out: Path | None, max_lesson_kb: int, debug: boo
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("title")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The lesson file to write; default content/<title as a file name>.yaml.",
+)
+def new(title: str, out: Path | None) -> None:
+    """Write a new lesson with this title, every section shown once."""
+    from studygen.starter import new_lesson
+
+    written = new_lesson(title, folder=DEFAULT_CONTENT, file=out)
+    click.echo(f"Wrote {shown(written)}: fill it in, then run studygen check {shown(written)}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the lesson format as JSON Schema, for editors."""
+    from studygen.reference import json_schema
+
+    click.echo(json_schema(), nl=False)
+
+
 def _source_date_epoch() -> int | None:
     """Read SOURCE_DATE_EPOCH, the reproducible-builds time an export's notes then carry."""
     value = os.environ.get("SOURCE_DATE_EPOCH")
