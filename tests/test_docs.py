@@ -216,3 +216,25 @@ def test_lesson_format_example_builds_and_its_key_shows_the_commented_step(
     reader = PdfReader(tmp_path / "out" / "example" / "answer-key.pdf")
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "4.5 · 10 = 45" in text
+
+
+# --- docs/ci.md ----------------------------------------------------------------------------------
+
+
+def test_ci_doc_workflows_are_yaml_whose_studygen_commands_are_valid_usage() -> None:
+    import yaml
+
+    blocks = [
+        body for language, body in fenced((ROOT / "docs" / "ci.md").read_text("utf-8")) if language == "yaml"
+    ]
+    assert len(blocks) == 2  # GitHub Actions and GitLab CI
+    commands: list[str] = []
+    for block in blocks:
+        yaml.safe_load(block)  # raises on a broken workflow
+        commands += re.findall(r"(?:run: |- )(studygen [^\n#]+)", block)
+    assert len(commands) == 4
+    for command in commands:
+        command = command.replace("${{ matrix.shard }}", "1").replace("$CI_NODE_INDEX/$CI_NODE_TOTAL", "1/4")
+        name, *rest = shlex.split(command)[1:]
+        with cli.make_context("studygen", [name]) as parent:
+            cli.commands[name].make_context(name, rest, parent=parent)  # raises on any usage error

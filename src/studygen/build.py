@@ -28,6 +28,18 @@ if TYPE_CHECKING:
 DEFAULT_LIMITS = Limits()
 
 
+class StrictWarnings(StudygenError):
+    """Raised for a lesson whose warnings fail it, because the build is --strict."""
+
+    def __init__(self, warnings: Sequence[str]) -> None:
+        ending = "(a warning, failing because of --strict: fix it, or build without --strict)"
+        if len(warnings) == 1:
+            super().__init__(f"{warnings[0]} {ending}")
+        else:
+            lines = "\n".join(warnings)
+            super().__init__(f"{len(warnings)} warnings, failing because of --strict:\n{lines}")
+
+
 @dataclass(frozen=True)
 class Job:
     """What a worker needs to render one lesson; plain values, so it crosses a process boundary."""
@@ -100,11 +112,13 @@ def build(
     max_bytes: int = MAX_FILE_BYTES,
     cards: PrintSettings = DEFAULT_PRINT,
     allow_overflow: bool = False,
+    strict: bool = False,
 ) -> Iterator[LessonResult]:
     """Build every lesson in paths, yielding a result per lesson; a failure stops only its lesson.
 
     `cards` chooses the flashcards' layout, size and printer settings; a lesson's own `card_layout:`
-    and `card_size:` apply where it leaves them out.
+    and `card_size:` apply where it leaves them out. With `strict`, a lesson with warnings fails and
+    is not written, so its old documents stay as they were.
     """
     files = find_lessons(paths)
     documents = tuple(name for name in DOCUMENTS if name in only)
@@ -115,6 +129,8 @@ def build(
             job = Job(file, documents, paper, format, templates, max_bytes, cards, allow_overflow)
             try:
                 rendered: RenderedLesson = worker.run(job, name=shown(file))
+                if strict and rendered.warnings:
+                    raise StrictWarnings(rendered.warnings)
                 result.warnings.extend(rendered.warnings)
                 _write(out / rendered.slug, rendered, result, f".{format}")
             except StudygenError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -22,6 +23,8 @@ from studygen.source import MAX_FILE_BYTES
 from studygen.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, LimitError
 
 DEFAULT_CONTENT = Path("content")
+MAX_SHARDS = 1000
+"""The most shares `--shard K/N` splits a course into: more jobs than that is a typo."""
 ABORTED = "lessons listed above are done, and no lesson was left with a mix of old and new documents"
 """What an interrupted command has done: a lesson is built and published whole, or not at all."""
 
@@ -120,15 +123,79 @@ def _report_failure(error: StudygenError, debug: bool) -> None:
     click.echo(f"Error: {error.format_message()}", err=True)
 
 
-def _warn_if_hidden(file: Path) -> None:
-    """Warn about a lesson file whose name holds invisible or line-breaking characters."""
+def _warn_if_hidden(file: Path, *, strict: bool = False) -> bool:
+    """Warn about a lesson file whose name holds invisible characters; with --strict, fail it instead."""
+    warning = _name_warning(file)
+    if warning is not None:
+        _warn(f"{shown(file)}: {warning}", strict=strict)
+    return warning is not None
+
+
+def _name_warning(file: Path) -> str | None:
+    """Say what is wrong with a lesson's file name that holds invisible or line-breaking characters."""
     found = hidden_characters(file.name)
-    if found:
-        click.echo(
-            f"Warning: {shown(file)}: the file name contains {', '.join(found)}: hidden or line-breaking "
-            "characters make it read wrongly in file lists and logs; rename the file",
-            err=True,
+    if not found:
+        return None
+    return (
+        f"the file name contains {', '.join(found)}: hidden or line-breaking characters make it read "
+        "wrongly in file lists and logs; rename the file"
+    )
+
+
+def _warn(message: str, *, strict: bool) -> None:
+    """Print a warning; with --strict, as the error it then is."""
+    if strict:
+        click.echo(f"Error: {message} (a warning, failing because of --strict)", err=True)
+    else:
+        click.echo(f"Warning: {message}", err=True)
+
+
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    """Read `--shard 2/4`: the second of four shares of the lessons."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"(\d{1,6})/(\d{1,6})", value.strip())
+    if match is None:
+        raise click.BadParameter(
+            f"{quoted(value)} is not a shard: write K/N, e.g. 2/4 for the second of four jobs"
         )
+    number, count = int(match.group(1)), int(match.group(2))
+    if not 1 <= number <= count <= MAX_SHARDS:
+        raise click.BadParameter(
+            f"{quoted(value)}: K must be from 1 to N, and N at most {MAX_SHARDS}: e.g. 1/4, 2/4, 3/4 and 4/4"
+        )
+    return number, count
+
+
+def _for_ci(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options CI jobs use on `build` and `check`: --strict and --shard."""
+    command = click.option(
+        "--shard",
+        "shard",
+        callback=_shard,
+        metavar="K/N",
+        help="Only the K-th of N shares of the lessons, for a CI job matrix: each lesson is in one share.",
+    )(command)
+    command = click.option("--strict", is_flag=True, help="Fail a lesson on any warning too.")(command)
+    return command
+
+
+def _lessons(paths: tuple[Path, ...], shard: tuple[int, int] | None) -> list[Path]:
+    """Find the lessons a command names (default content/), keeping only its shard's when one is asked."""
+    from studygen.lesson_files import find_lessons
+    from studygen.lesson_files import shard as share
+
+    files = find_lessons(paths or (DEFAULT_CONTENT,))
+    if shard is None:
+        return files
+    kept = share(files, *shard)
+    number, count = shard
+    found = f"{len(files)} lesson{'s' if len(files) != 1 else ''}"
+    if not kept:
+        click.echo(f"Shard {number}/{count}: none of the {found} found falls in this shard; nothing to do")
+    else:
+        click.echo(f"Shard {number}/{count}: {len(kept)} of the {found} found")
+    return kept
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -200,6 +267,7 @@ def cli() -> None:
     help="Print card text that does not fit at its smallest size smaller still, with a warning, "
     "instead of failing.",
 )
+@_for_ci
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -213,6 +281,8 @@ def build(
     flip: str,
     offset: tuple[float, float],
     allow_overflow: bool,
+    strict: bool,
+    shard: tuple[int, int] | None,
     max_lesson_kb: int,
     debug: bool,
 ) -> None:
@@ -223,8 +293,13 @@ def build(
 
     failed = 0
     with _reporting(debug):
+        files = _lessons(paths, shard)
+        if strict:  # a lesson failed for its file name is not built at all
+            badly_named = [file for file in files if _warn_if_hidden(file, strict=True)]
+            failed += len(badly_named)
+            files = [file for file in files if file not in badly_named]
         results = build_lessons(
-            paths or (DEFAULT_CONTENT,),
+            files,
             out=out,
             only=only,
             paper=paper,
@@ -234,21 +309,23 @@ def build(
             max_bytes=max_lesson_kb * 1024,
             cards=PrintSettings(layout, size, flip, offset),
             allow_overflow=allow_overflow,
+            strict=strict,
         )
-        for result in results:
-            _warn_if_hidden(result.file)
+        for result in results if files else ():
+            if not strict:
+                _warn_if_hidden(result.file)
             for warning in result.warnings:
                 click.echo(f"Warning: {warning}", err=True)
             if result.error is not None:
                 failed += 1
                 _report_failure(result.error, debug)
                 continue
-            files = ", ".join(
+            names = ", ".join(
                 w.path.name + (f" ({w.pages} page{'s' if w.pages != 1 else ''})" if w.pages else "")
                 for w in result.written
             )
             folder = result.written[0].path.parent if result.written else out
-            line = f"{shown(result.file)} -> {shown(folder)}/: {shown(files) or 'nothing to build'}"
+            line = f"{shown(result.file)} -> {shown(folder)}/: {shown(names) or 'nothing to build'}"
             if result.skipped:
                 line += f" (no content for {', '.join(result.skipped)})"
             click.echo(line)
@@ -258,21 +335,62 @@ def build(
 
 @cli.command()
 @_shared
-def check(paths: tuple[Path, ...], max_lesson_kb: int, debug: bool) -> None:
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people; github for GitHub Actions annotations on each problem's lesson line.",
+)
+@_for_ci
+def check(
+    paths: tuple[Path, ...],
+    format_: str,
+    strict: bool,
+    shard: tuple[int, int] | None,
+    max_lesson_kb: int,
+    debug: bool,
+) -> None:
     """Check lessons (files or folders; default content/) without building anything."""
     from studygen.check import check as check_lessons
 
     failed = 0
+    github = format_ == "github"
     with _reporting(debug):
-        for file, error in check_lessons(paths or (DEFAULT_CONTENT,), max_bytes=max_lesson_kb * 1024):
-            _warn_if_hidden(file)
-            if error is None:
-                click.echo(f"{shown(file)}: ok")
-            else:
+        files = _lessons(paths, shard)
+        for file, error in check_lessons(files, max_bytes=max_lesson_kb * 1024) if files else ():
+            warned = _annotate_name(file, strict=strict) if github else _warn_if_hidden(file, strict=strict)
+            if error is not None:
                 failed += 1
-                _report_failure(error, debug)
+                if github:
+                    _annotate(file, error)
+                else:
+                    _report_failure(error, debug)
+            elif warned and strict:
+                failed += 1
+            else:
+                click.echo(f"{shown(file)}: ok")
     if failed:
         sys.exit(1)
+
+
+def _annotate(file: Path, error: StudygenError) -> None:
+    """Print a lesson's problems as GitHub annotations, each on its line of the lesson."""
+    from studygen.annotations import error_annotations
+
+    for line in error_annotations(file, error):
+        click.echo(line)
+
+
+def _annotate_name(file: Path, *, strict: bool) -> bool:
+    """Annotate a lesson whose file name hides characters: a warning, or with --strict an error."""
+    from studygen.annotations import annotation
+
+    warning = _name_warning(file)
+    if warning is not None:
+        click.echo(annotation("error" if strict else "warning", file, warning))
+    return warning is not None
 
 
 @cli.command()

@@ -6,7 +6,8 @@ model: only the workers that load lessons pay for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from studygen.errors import StudygenError, shown
@@ -49,3 +50,19 @@ def _refuse_bad_slugs(files: list[Path]) -> None:
                 f"'{shown(file.stem)}': rename one of them"
             )
         seen[file.stem] = file
+
+
+def shard(files: Sequence[Path], number: int, count: int) -> list[Path]:
+    """Keep the lessons of shard `number` of `count` (1-based): a CI job matrix builds each exactly once.
+
+    Lessons are dealt out in the order of a hash of their paths, so shards differ in size by at most
+    one lesson and do not depend on the order the file system lists them in. The hash, not the
+    alphabet, decides: lessons of one folder spread over every job rather than filling one.
+    """
+    dealt = sorted(files, key=_shuffled)
+    return sorted(dealt[number - 1 :: count], key=files.index)
+
+
+def _shuffled(file: Path) -> bytes:
+    """A lesson's place in the deal: a hash of its path as found, the same on every machine."""
+    return hashlib.sha256(file.as_posix().encode("utf-8", "surrogateescape")).digest()

@@ -55,7 +55,7 @@ def parse_known(
         LessonProblem(
             (*where, "formula"),
             f"unknown symbol {', '.join(map(quoted, unknown))} in {quoted(answer.formula)}: "
-            f"{define} or use one of {', '.join(names)}",
+            + (f"{define} or use one of {', '.join(names)}" if names else define),
         )
     )
     return None
