@@ -59,3 +59,10 @@ def doc_example(heading: str) -> str:
     match = re.search(r"^```yaml\n(.*?)^```$", doc[start:end], re.S | re.M)
     assert match, f"no YAML example under '## {heading}'"
     return match.group(1)
+
+
+def documents_in(folder: Path) -> list[str]:
+    """The documents in a lesson's output folder, sorted, leaving out the build's manifest."""
+    from studygen.manifest import MANIFEST_NAME
+
+    return sorted(path.name for path in folder.iterdir() if path.name != MANIFEST_NAME)

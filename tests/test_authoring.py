@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from kind_helpers import documents_in
 
 from studygen.cli import cli
 from studygen.lesson import load_lesson
@@ -54,7 +55,7 @@ def test_the_starter_builds_all_four_documents(tmp_path: Path) -> None:
     run("new", "Saving money")
     result = run("build", "content", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    built = sorted(p.name for p in (tmp_path / "out" / "saving-money").iterdir())
+    built = documents_in(tmp_path / "out" / "saving-money")
     assert built == ["answer-key.pdf", "flashcards.pdf", "self-check.pdf", "worksheet.pdf"]
 
 

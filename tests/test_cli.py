@@ -14,9 +14,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from kind_helpers import documents_in
 from pypdf import PdfReader
 
 from studygen.cli import cli
+from studygen.manifest import MANIFEST_NAME
 
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "content" / "imitation-learning.yaml"
@@ -201,7 +203,7 @@ def test_build_writes_four_pdfs_and_one_line_naming_them(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     folder = out / "imitation-learning"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{name}.pdf" for name in DOCUMENTS)
+    assert documents_in(folder) == sorted(f"{name}.pdf" for name in DOCUMENTS)
     [line] = result.stdout.splitlines()
     listing = ", ".join(rf"{name}\.pdf \((\d+) pages?\)" for name in DOCUMENTS)
     match = re.fullmatch(rf"{re.escape(str(SEED))} -> {re.escape(str(folder))}/: {listing}", line)
@@ -216,7 +218,7 @@ def test_build_only_writes_exactly_the_named_documents(tmp_path: Path) -> None:
     result = run("build", SEED, "--out", tmp_path / "out", "--only", "worksheet,answer-key")
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "imitation-learning"
-    assert sorted(p.name for p in folder.iterdir()) == ["answer-key.pdf", "worksheet.pdf"]
+    assert documents_in(folder) == ["answer-key.pdf", "worksheet.pdf"]
     assert re.search(
         r": worksheet\.pdf \(\d+ pages?\), answer-key\.pdf \(\d+ pages?\)$", result.stdout.strip()
     )
@@ -227,7 +229,7 @@ def test_build_format_html_writes_html_files(tmp_path: Path) -> None:
     result = run("build", SEED, "--out", tmp_path / "out", "--format", "html")
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "imitation-learning"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{name}.html" for name in DOCUMENTS)
+    assert documents_in(folder) == sorted(f"{name}.html" for name in DOCUMENTS)
     assert result.stdout.rstrip("\n").endswith(": " + ", ".join(f"{name}.html" for name in DOCUMENTS))
     assert (
         (folder / "worksheet.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
@@ -344,9 +346,10 @@ def test_build_failure_stops_only_its_lesson(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert_reports_broken(result, bad)
     assert str(good) not in result.stderr
-    [line] = result.stdout.splitlines()
+    line, summary = result.stdout.splitlines()
     assert line.startswith(f"{good} -> {out / 'b-good'}/: worksheet.pdf")
-    assert sorted(p.name for p in (out / "b-good").iterdir()) == sorted(f"{name}.pdf" for name in DOCUMENTS)
+    assert summary.startswith("2 lessons in ") and summary.endswith(f", 0 up to date, 1 failed: {bad}")
+    assert documents_in(out / "b-good") == sorted(f"{name}.pdf" for name in DOCUMENTS)
     assert not (out / "a-broken").exists()
 
 
@@ -387,7 +390,7 @@ def test_failed_build_leaves_previous_outputs_untouched(tmp_path: Path, make_les
     assert run("build", SEED, "--out", out).exit_code == 0
     folder = out / SEED.stem
     before = folder_bytes(folder)
-    assert sorted(before) == sorted(f"{name}.pdf" for name in DOCUMENTS)
+    assert sorted(before) == sorted([MANIFEST_NAME, *(f"{name}.pdf" for name in DOCUMENTS)])
     lesson = make_lesson(tmp_path / "other")  # type: ignore[operator]
     result = run("build", lesson, "--out", out)
     assert result.exit_code == 1
@@ -470,7 +473,7 @@ def test_a_document_the_lesson_no_longer_has_is_removed(tmp_path: Path) -> None:
     lesson.write_text(text[: text.index("self_check:")] + text[text.index("exercises:") :], encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", str(lesson), "--out", str(out)])
     assert result.exit_code == 0 and "(no content for self-check)" in result.stdout
-    assert sorted(p.name for p in (out / "lesson").iterdir()) == [
+    assert documents_in(out / "lesson") == [
         "answer-key.pdf",
         "flashcards.pdf",
         "worksheet.pdf",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import signal
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+
+from studygen.manifest import MANIFEST_NAME
 
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "content" / "imitation-learning.yaml"
@@ -108,7 +111,10 @@ def assert_whole_outputs(builds: Builds, when: str) -> list[str]:
     assert sorted(p.name for p in builds.out.iterdir()) == [SLUG], when
     names = sorted(p.name for p in builds.folder.iterdir())
     leftovers = [name for name in names if is_leftover(name)]
-    assert sorted(set(names) - set(leftovers)) == sorted(PDFS), (when, names)
+    assert sorted(set(names) - set(leftovers)) == sorted([*PDFS, MANIFEST_NAME]), (when, names)
+    # The manifest is published with the documents: whole, and never naming a file that is not there.
+    manifest = json.loads((builds.folder / MANIFEST_NAME).read_bytes())
+    assert {file for entry in manifest["documents"].values() for file in entry["files"]} == set(PDFS), when
     for name in PDFS:
         data = (builds.folder / name).read_bytes()
         assert page_count(data) == builds.pages[name], (when, name)

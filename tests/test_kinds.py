@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from studygen.documents import stock_templates
 from studygen.errors import LessonError
 from studygen.kinds import KINDS
 from studygen.lesson import load_lesson
 from studygen.reference import json_schema, key_tables
-from studygen.render import stock_templates
 
 
 def test_each_kind_is_named_as_its_model_says_and_has_a_stock_template() -> None:

@@ -73,18 +73,27 @@ def children(pid: int) -> list[int]:
     return [p for p in session(os.getsid(pid)) if int(stat(p)[1]) == pid]
 
 
-def wait_for_worker(build: subprocess.Popen[str]) -> int:
-    """Wait until the build has its render worker and the worker has begun rendering; return its pid."""
+def wait_for_worker(build: subprocess.Popen[str], count: int = 1) -> int:
+    """Wait until the build has `count` render workers, rendering; return one's pid.
+
+    Every child must be a render worker: no resource tracker or other helper process.
+    """
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         assert build.poll() is None, build.communicate()
-        workers = children(build.pid)
-        if workers:
-            assert len(workers) == 1, "one worker and nothing else: no resource tracker"
-            time.sleep(1.5)  # past its start-up, into the render
+        workers = []
+        for pid in children(build.pid):
+            with contextlib.suppress(OSError):
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if command == Path(f"/proc/{build.pid}/cmdline").read_bytes():
+                    continue  # forked, not yet a worker: the next look sees what it becomes
+                assert b"studygen.worker" in command, f"a child that is not a render worker: {command!r}"
+                workers.append(pid)
+        if len(workers) >= count:
+            time.sleep(1.5)  # past their start-up, into the render
             return workers[0]
         time.sleep(0.05)
-    raise AssertionError("no render worker appeared within 30 seconds")
+    raise AssertionError(f"{count} render workers did not appear within 30 seconds")
 
 
 def assert_nothing_left(sid: int) -> None:
@@ -117,6 +126,24 @@ def test_ctrl_c_prints_one_line_exits_130_and_stops_the_worker(slow_deck: Path) 
     )
     assert_nothing_left(build.pid)
     assert not (slow_deck.parent / "out" / "deck").exists()  # interrupted mid-render: nothing written
+
+
+def test_ctrl_c_stops_every_worker_of_a_parallel_build(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        deck(tmp_path, 2000).rename(tmp_path / f"{name}.yaml")
+    build = subprocess.Popen(
+        [sys.executable, "-m", "studygen", "build", "one.yaml", "two.yaml", "--out", "out", "--jobs", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    wait_for_worker(build, count=2)
+    os.killpg(build.pid, signal.SIGINT)
+    _, err = build.communicate(timeout=10)
+    assert (build.returncode, err) == (130, f"Aborted: studygen was interrupted (Ctrl-C); {ABORTED}\n")
+    assert_nothing_left(build.pid)
 
 
 def test_sigterm_exits_143_with_one_line_and_stops_the_worker(slow_deck: Path) -> None:

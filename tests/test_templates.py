@@ -10,8 +10,8 @@ import yaml
 from pypdf import PdfReader
 
 from studygen.build import build
+from studygen.documents import stock_templates
 from studygen.errors import StudygenError
-from studygen.render import stock_templates
 
 LESSON = """\
 title: "Escapes <b>bold</b> & {{ 7*7 }}"

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import dataclasses
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
-from studygen.documents import DOCUMENTS, PAPERS, Document, Paper
+from studygen.documents import DOCUMENTS, PAPERS, Document, Paper, stock_templates
 from studygen.errors import BuildError, LessonError, Problem, StudygenError, shown
 from studygen.fit import Misfit, Shrunk, TextDoesNotFit
 from studygen.lesson_files import find_lessons
-from studygen.outputs import OutputError, publish
+from studygen.manifest import (
+    MANIFEST_NAME,
+    Built,
+    ManifestError,
+    environment_hash,
+    is_current,
+    lesson_hash,
+    manifest_bytes,
+    read_manifest,
+)
+from studygen.outputs import OutputError, has_leftovers, publish
+from studygen.pool import Pool
 from studygen.source import MAX_FILE_BYTES
-from studygen.worker import Limits, Worker
+from studygen.worker import Limits
 
 if TYPE_CHECKING:
     import jinja2
@@ -64,6 +77,8 @@ class RenderedFile:
     pages: int | None
     warnings: tuple[str, ...] = ()
     """What printed less well than it should (card text that overflows its card), at its lesson line."""
+    used: Mapping[str, str] = field(default_factory=dict)
+    """Each file the render read (images, stylesheets), by path, with the SHA-256 of its bytes."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +113,49 @@ class LessonResult:
     warnings: list[str] = field(default_factory=list)
     """Problems that did not stop the build, each a `file:line:col: key: message` line."""
     error: StudygenError | None = None
+    unchanged: list[Written] = field(default_factory=list)
+    """Documents left as they were: nothing they are built from changed since they were written."""
+    notices: list[str] = field(default_factory=list)
+    """What the build noticed about its own records (a manifest it could not trust); never --strict's."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document of a lesson for a worker to render, unless what it prints is as it was last built."""
+
+    job: Job
+    document: str
+    unchanged_if: str | None = None
+    """The fingerprint the document was last built from, when nothing but the lesson file's bytes changed:
+    if the parts of the lesson it prints hash the same, it is left as it is."""
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    """A worker's answer for one part: the rendered file, or None when nothing needed rendering."""
+
+    document: str
+    fingerprint: str
+    file: RenderedFile | None
+    empty: bool = False
+    """The lesson has nothing for this document (a worksheet without exercises)."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a build does with one lesson: the documents still current, and the parts to render."""
+
+    job: Job
+    folder: Path
+    lesson: str | None
+    """SHA-256 of the lesson file's bytes, or None if it could not be read here (the worker says why)."""
+    environment: str
+    previous: dict[str, Built]
+    current: dict[str, Built]
+    parts: tuple[Part, ...]
+    notice: str | None
+    leftovers: bool
+    """A killed build left temporary files behind: publish, which removes them, though all is current."""
 
 
 def build(
@@ -113,31 +171,149 @@ def build(
     cards: PrintSettings = DEFAULT_PRINT,
     allow_overflow: bool = False,
     strict: bool = False,
+    jobs: int = 1,
+    force: bool = False,
 ) -> Iterator[LessonResult]:
-    """Build every lesson in paths, yielding a result per lesson; a failure stops only its lesson.
+    """Build every lesson in paths, yielding a result per lesson, in order; a failure stops only its lesson.
 
     `cards` chooses the flashcards' layout, size and printer settings; a lesson's own `card_layout:`
     and `card_size:` apply where it leaves them out. With `strict`, a lesson with warnings fails and
-    is not written, so its old documents stay as they were.
+    is not written, so its old documents stay as they were. Documents render on `jobs` workers at
+    once; a document whose inputs are as its manifest records is skipped, unless `force`.
     """
     files = find_lessons(paths)
     documents = tuple(name for name in DOCUMENTS if name in only)
-    worker = Worker(render_lesson, limits)
+    options = {"paper": paper, "format": format, "cards": cards, "overflow": allow_overflow}
+    environment = environment_hash(options, [stock_templates(), templates])
+    plans = [
+        _plan(
+            Job(file, documents, paper, format, templates, max_bytes, cards, allow_overflow),
+            out,
+            environment,
+            force,
+        )
+        for file in files
+    ]
+    pool = Pool(render_part, limits, jobs)
     try:
-        for file in files:
-            result = LessonResult(file)
-            job = Job(file, documents, paper, format, templates, max_bytes, cards, allow_overflow)
-            try:
-                rendered: RenderedLesson = worker.run(job, name=shown(file))
-                if strict and rendered.warnings:
-                    raise StrictWarnings(rendered.warnings)
-                result.warnings.extend(rendered.warnings)
-                _write(out / rendered.slug, rendered, result, f".{format}")
-            except StudygenError as error:
-                result.error = error
-            yield result
+        answers = pool.run(
+            ((index, part.document), part, shown(plan.job.file))
+            for index, plan in enumerate(plans)
+            for part in plan.parts
+        )
+        gathered: dict[int, dict[str, RenderedPart | StudygenError]] = {}
+        for index, plan in enumerate(plans):
+            # Parts run in lesson order, so this lesson's are done before many of the next ones'.
+            while len(gathered.setdefault(index, {})) < len(plan.parts):
+                (lesson, document), answer = next(answers)
+                gathered.setdefault(lesson, {})[document] = answer
+            yield _finish(plan, gathered.pop(index), strict)
     finally:
-        worker.close()
+        pool.close()
+
+
+def _plan(job: Job, out: Path, environment: str, force: bool) -> _Plan:
+    """Decide which of a lesson's documents are current from its manifest, and which to render."""
+    folder = out / job.file.stem
+    notice = None
+    try:
+        previous = {} if force else read_manifest(folder)
+    except ManifestError as error:
+        previous = {}
+        notice = f"{shown(folder / MANIFEST_NAME)}: {error}, so it is ignored: the lesson is built again"
+    lesson = lesson_hash(job.file, job.max_bytes)
+    current: dict[str, Built] = {}
+    parts: list[Part] = []
+    for name in job.documents:
+        built = previous.get(name)
+        intact = built is not None and built.environment == environment and is_current(built, folder)
+        if intact and built is not None and lesson is not None and built.lesson == lesson:
+            current[name] = built
+        else:
+            parts.append(Part(job, name, built.fingerprint if intact and built is not None else None))
+    leftovers = has_leftovers(folder)
+    return _Plan(job, folder, lesson, environment, previous, current, tuple(parts), notice, leftovers)
+
+
+def _finish(plan: _Plan, answers: Mapping[str, RenderedPart | StudygenError], strict: bool) -> LessonResult:
+    """Publish what a lesson's parts rendered with its new manifest, as one set; report what was done."""
+    result = LessonResult(plan.job.file, notices=[plan.notice] if plan.notice else [])
+    outcomes = [answers[part.document] for part in plan.parts]
+    failed = [outcome for outcome in outcomes if isinstance(outcome, StudygenError)]
+    if failed:
+        result.error = failed[0]  # the first document's, in build order: the same error each run
+        return result
+    rendered = [outcome for outcome in outcomes if isinstance(outcome, RenderedPart)]
+    warnings = [warning for part in rendered if part.file is not None for warning in part.file.warnings]
+    if strict and warnings:
+        result.error = StrictWarnings(warnings)
+        return result
+    result.warnings.extend(warnings)
+    entries = {**plan.previous, **plan.current}
+    written: dict[str, bytes] = {}
+    stale: list[str] = []
+    for part in rendered:
+        old = plan.previous.get(part.document)
+        entry = _entry(plan, part, old)
+        if part.file is not None:
+            written[part.file.name] = part.file.data
+            result.written.append(Written(plan.folder / part.file.name, part.file.pages))
+        elif part.empty:
+            stale += [f"{name}.{plan.job.format}" for name in _output_names(part.document)]
+            result.skipped.append(part.document)
+        # Files the document no longer writes (flashcards laid out another way) go too.
+        stale += [name for name in (old.files if old else {}) if name not in entry.files]
+        entries[part.document] = entry
+    for name, built in plan.current.items():
+        if built.files:
+            result.unchanged += [Written(plan.folder / file, built.pages) for file in built.files]
+        else:
+            result.skipped.append(name)
+    result.unchanged += [
+        Written(plan.folder / file, entries[part.document].pages)
+        for part in rendered
+        if part.file is None and not part.empty
+        for file in entries[part.document].files
+    ]
+    if written or entries != plan.previous or plan.leftovers:
+        _publish(plan, {**written, MANIFEST_NAME: manifest_bytes(entries)}, sorted(set(stale)), result)
+    return result
+
+
+def _entry(plan: _Plan, part: RenderedPart, old: Built | None) -> Built:
+    """What the manifest records of a document after this build."""
+    if part.file is None and not part.empty and old is not None:  # unchanged: only the lesson's bytes moved
+        return dataclasses.replace(old, lesson=plan.lesson or "")
+    files = {} if part.file is None else {part.file.name: hashlib.sha256(part.file.data).hexdigest()}
+    pages = None if part.file is None else part.file.pages
+    used = {} if part.file is None else dict(part.file.used)
+    return Built(plan.lesson or "", plan.environment, part.fingerprint, files, pages, used)
+
+
+def _publish(plan: _Plan, documents: Mapping[str, bytes], stale: Sequence[str], result: LessonResult) -> None:
+    """Write a lesson's documents and manifest as one set, removing those it no longer has."""
+    try:
+        publish(plan.folder, documents, remove=[name for name in stale if name not in documents])
+    except OutputError as error:
+        result.written.clear()
+        result.unchanged.clear()
+        result.error = BuildError(f"{shown(plan.job.file)}: cannot write into {shown(plan.folder)}: {error}")
+
+
+def render_part(part: Part) -> RenderedPart:
+    """Load a lesson and render one of its documents, unless what it prints is unchanged; in a worker."""
+    from studygen.lesson import load_lesson
+    from studygen.manifest import fingerprint
+
+    job = part.job
+    loaded = load_lesson(job.file, max_bytes=job.max_bytes)
+    document = DOCUMENTS[part.document]
+    printed = fingerprint(loaded.data, document.ignores)
+    if not document.wanted(loaded.lesson):
+        return RenderedPart(part.document, printed, None, empty=True)
+    if printed == part.unchanged_if:
+        return RenderedPart(part.document, printed, None)
+    return RenderedPart(part.document, printed, _rendered(loaded, document, job, _environment(job.templates)))
 
 
 def render_lesson(job: Job) -> RenderedLesson:
@@ -153,24 +329,29 @@ def render_lesson(job: Job) -> RenderedLesson:
         if not document.wanted(loaded.lesson):
             skipped.append(name)
             continue
-        try:
-            files.append(_render_document(loaded, document, job, env))
-        except TextDoesNotFit as error:
-            raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
-        except LessonError:
-            raise  # already located at its lesson line
-        except StudygenError as error:
-            raise BuildError(f"{shown(loaded.file)}: {name}: {error.format_message()}") from None
-        except RecursionError:
-            raise BuildError(f"{shown(loaded.file)}: {name}: {_too_deep(loaded)}") from None
+        files.append(_rendered(loaded, document, job, env))
     return RenderedLesson(loaded.slug, tuple(files), tuple(skipped))
+
+
+def _rendered(loaded: LoadedLesson, document: Document, job: Job, env: jinja2.Environment) -> RenderedFile:
+    """Render one document, turning what went wrong into an error at the lesson line or document."""
+    try:
+        return _render_document(loaded, document, job, env)
+    except TextDoesNotFit as error:
+        raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
+    except LessonError:
+        raise  # already located at its lesson line
+    except StudygenError as error:
+        raise BuildError(f"{shown(loaded.file)}: {document.name}: {error.format_message()}") from None
+    except RecursionError:
+        raise BuildError(f"{shown(loaded.file)}: {document.name}: {_too_deep(loaded)}") from None
 
 
 def _render_document(
     loaded: LoadedLesson, document: Document, job: Job, env: jinja2.Environment
 ) -> RenderedFile:
     """Render one document of a lesson as HTML or PDF."""
-    from studygen.render import render_document, stock_templates
+    from studygen.render import render_document
 
     paper = PAPERS[job.paper]
     deck = _deck(loaded, job.cards, paper) if document.name == "flashcards" else None
@@ -181,7 +362,7 @@ def _render_document(
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
     pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed, allow_overflow=job.allow_overflow)
     warnings = tuple(str(problem) for problem in _misplaced(loaded, pdf.shrunk))
-    return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings)
+    return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings, pdf.used)
 
 
 def _deck(loaded: LoadedLesson, settings: PrintSettings, paper: Paper) -> Deck:
@@ -255,15 +436,3 @@ def _renderer() -> Renderer:
 def _output_names(document: str) -> tuple[str, ...]:
     """Every file name a document may have been written under: flashcards has one per kind of layout."""
     return OUTPUT_NAMES if document == "flashcards" else (document,)
-
-
-def _write(folder: Path, rendered: RenderedLesson, result: LessonResult, suffix: str) -> None:
-    """Publish a lesson's documents as one set; remove those the lesson no longer has."""
-    documents = {file.name: file.data for file in rendered.files}
-    stale = [f"{name}{suffix}" for skipped in rendered.skipped for name in _output_names(skipped)]
-    try:
-        publish(folder, documents, remove=stale)
-    except OutputError as error:
-        raise BuildError(f"{shown(result.file)}: cannot write into {shown(folder)}: {error}") from None
-    result.written.extend(Written(folder / file.name, file.pages) for file in rendered.files)
-    result.skipped.extend(rendered.skipped)

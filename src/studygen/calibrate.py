@@ -80,10 +80,11 @@ def _label(value: float) -> str:
 
 def write_calibration(out: Path, *, paper: Paper, flip: str, back_offset: tuple[float, float]) -> int:
     """Render the calibration sheet to out as a PDF, replacing any old one whole; return its pages."""
+    from studygen.documents import stock_templates
     from studygen.errors import BuildError, shown
     from studygen.outputs import OutputError, publish
     from studygen.pdf import Renderer
-    from studygen.render import environment, stock_templates
+    from studygen.render import environment
 
     sheet = calibration_sheet(paper, flip, back_offset)
     html = environment(None).get_template("calibrate.html").render(sheet=sheet)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from studygen.source import MAX_FILE_BYTES
 from studygen.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, LimitError
 
 DEFAULT_CONTENT = Path("content")
+MAX_JOBS = 64
+"""The most render workers `--jobs` starts: each holds a WeasyPrint of its own (about 100 MB)."""
 MAX_SHARDS = 1000
 """The most shares `--shard K/N` splits a course into: more jobs than that is a typo."""
 ABORTED = "lessons listed above are done, and no lesson was left with a mix of old and new documents"
@@ -233,14 +236,14 @@ def cli() -> None:
     type=click.FloatRange(1, 24 * 3600),
     default=DEFAULT_SECONDS,
     show_default=True,
-    help="Seconds one lesson may take to render before it is stopped.",
+    help="Seconds one document may take to render before it is stopped.",
 )
 @click.option(
     "--memory",
     type=click.IntRange(256, 1024 * 1024),
     default=DEFAULT_MEMORY_MB,
     show_default=True,
-    help="MiB of memory one lesson's rendering may use before it is stopped.",
+    help="MiB of memory one render worker may use before it is stopped.",
 )
 @click.option(
     "--cards",
@@ -267,6 +270,13 @@ def cli() -> None:
     help="Print card text that does not fit at its smallest size smaller still, with a warning, "
     "instead of failing.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, MAX_JOBS),
+    help="Documents rendered at once, each by its own worker process (default: one per CPU core).",
+)
+@click.option("--force", is_flag=True, help="Rebuild every document, even those that are up to date.")
 @_for_ci
 def build(
     paths: tuple[Path, ...],
@@ -281,6 +291,8 @@ def build(
     flip: str,
     offset: tuple[float, float],
     allow_overflow: bool,
+    jobs: int | None,
+    force: bool,
     strict: bool,
     shard: tuple[int, int] | None,
     max_lesson_kb: int,
@@ -289,14 +301,17 @@ def build(
     """Build lessons (files or folders; default content/) into documents."""
     from studygen.build import build as build_lessons
     from studygen.cards import PrintSettings
+    from studygen.pool import cores
+    from studygen.report import Tally, lesson_line
     from studygen.worker import Limits
 
-    failed = 0
+    started = time.monotonic()
+    tally = Tally()
     with _reporting(debug):
         files = _lessons(paths, shard)
         if strict:  # a lesson failed for its file name is not built at all
             badly_named = [file for file in files if _warn_if_hidden(file, strict=True)]
-            failed += len(badly_named)
+            tally.failed += badly_named
             files = [file for file in files if file not in badly_named]
         results = build_lessons(
             files,
@@ -310,27 +325,38 @@ def build(
             cards=PrintSettings(layout, size, flip, offset),
             allow_overflow=allow_overflow,
             strict=strict,
+            jobs=jobs or cores(),
+            force=force,
         )
-        for result in results if files else ():
-            if not strict:
-                _warn_if_hidden(result.file)
-            for warning in result.warnings:
-                click.echo(f"Warning: {warning}", err=True)
-            if result.error is not None:
-                failed += 1
-                _report_failure(result.error, debug)
-                continue
-            names = ", ".join(
-                w.path.name + (f" ({w.pages} page{'s' if w.pages != 1 else ''})" if w.pages else "")
-                for w in result.written
-            )
-            folder = result.written[0].path.parent if result.written else out
-            line = f"{shown(result.file)} -> {shown(folder)}/: {shown(names) or 'nothing to build'}"
-            if result.skipped:
-                line += f" (no content for {', '.join(result.skipped)})"
-            click.echo(line)
-    if failed:
+        with _progress(len(files)) as progress:
+            for result in results if files else ():
+                if not strict:
+                    _warn_if_hidden(result.file)
+                for notice in result.notices:
+                    click.echo(f"Warning: {notice}", err=True)
+                for warning in result.warnings:
+                    click.echo(f"Warning: {warning}", err=True)
+                tally.add(result)
+                if result.error is not None:
+                    _report_failure(result.error, debug)
+                elif progress is None:
+                    click.echo(lesson_line(result, out))
+                if progress is not None:
+                    progress.update(1)
+    if tally.lessons > 1:  # one lesson's line already says everything the summary would
+        click.echo(tally.summary(time.monotonic() - started))
+    if tally.failed:
         sys.exit(1)
+
+
+@contextmanager
+def _progress(lessons: int) -> Iterator[Any]:
+    """Show a progress bar on a terminal; in a CI log (no terminal) each lesson prints a line instead."""
+    if lessons < 2 or not sys.stdout.isatty():
+        yield None
+        return
+    with click.progressbar(length=lessons, label="Building", file=sys.stderr, show_pos=True) as bar:
+        yield bar
 
 
 @cli.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI reads this registry for --help; keep pydantic off that path
@@ -19,20 +20,39 @@ class Document:
     title: str
     wanted: Callable[[Lesson], bool]
     """Whether a lesson has anything to put in this document."""
+    ignores: tuple[str, ...]
+    """Top-level lesson keys this document never prints: editing them leaves it as it was built."""
 
+
+def _has_exercises(lesson: Lesson) -> bool:
+    """Whether a lesson has exercises for a worksheet and its key."""
+    return bool(lesson.exercises)
+
+
+_SHEET = ("self_check", "flashcards", "card_layout", "card_size")
+"""What the worksheet and its key never print."""
 
 DOCUMENTS: dict[str, Document] = {
     doc.name: doc
     for doc in (
-        Document("worksheet", "worksheet.html", "Worksheet", lambda lesson: bool(lesson.exercises)),
-        Document("answer-key", "answer-key.html", "Answer key", lambda lesson: bool(lesson.exercises)),
+        Document("worksheet", "worksheet.html", "Worksheet", lambda lesson: bool(lesson.exercises), _SHEET),
+        Document(
+            "answer-key", "answer-key.html", "Answer key", lambda lesson: bool(lesson.exercises), _SHEET
+        ),
         Document(
             "self-check",
             "self-check.html",
             "Self-check",
             lambda lesson: lesson.self_check is not None,
+            ("exercises", "flashcards", "card_layout", "card_size"),
         ),
-        Document("flashcards", "flashcards.html", "Flashcards", lambda lesson: bool(lesson.flashcards)),
+        Document(
+            "flashcards",
+            "flashcards.html",
+            "Flashcards",
+            lambda lesson: bool(lesson.flashcards),
+            ("exercises", "self_check", "intro"),
+        ),
     )
 }
 """Every document studygen makes, in build order; `--only` choices and output names come from here."""
@@ -60,3 +80,11 @@ PAPERS: dict[str, Paper] = {
 
 FORMATS = ("pdf", "html")
 """Output formats `--format` accepts."""
+
+
+def stock_templates() -> Path:
+    """Find the stock templates: inside the installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"

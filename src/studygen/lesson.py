@@ -26,6 +26,8 @@ class LoadedLesson:
     file: Path
     where: SourceMap
     """Where each key and value was written, to place problems found while rendering at their line."""
+    data: object = None
+    """The lesson as read from YAML, before validation: what a build's fingerprints hash."""
 
     @property
     def slug(self) -> str:
@@ -51,4 +53,4 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
         raise LessonError(
             [source.where.problem(p.path, p.message, near=p.near, offset=p.offset) for p in found]
         )
-    return LoadedLesson(lesson, worked, file, source.where)
+    return LoadedLesson(lesson, worked, file, source.where, source.data)

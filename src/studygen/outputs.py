@@ -208,6 +208,15 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(received)  # now handled as if it arrived here: KeyboardInterrupt, exit...
 
 
+def has_leftovers(folder: Path) -> bool:
+    """Whether a killed build left temporary files in a lesson's folder, for the next build to remove."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(_is_leftover(entry.name) for entry in entries)
+    except OSError:
+        return False
+
+
 def _is_leftover(name: str) -> bool:
     """Whether a file name is a build's temporary file."""
     return name.startswith(".") and name.endswith(_TEMPORARY_SUFFIX)

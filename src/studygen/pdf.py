@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
 import math
 import mimetypes
@@ -11,7 +12,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -49,6 +50,8 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
         self.allowed = tuple(folder.resolve() for folder in allowed)
         self.refused: list[str] = []
         """Why each refused fetch was refused: WeasyPrint logs some refusals only as warnings."""
+        self.used: dict[str, str] = {}
+        """Each file fetched, by path, with the SHA-256 of its bytes: what a rebuild must compare."""
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         """Return the resource at url if the sandbox allows it, else raise ValueError saying why."""
@@ -81,9 +84,9 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
         if size > MAX_RESOURCE_BYTES:
             raise ValueError(f"refused {path}: {size:,} bytes is over the {MAX_RESOURCE_BYTES:,} limit")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
-        )
+        body = path.read_bytes()
+        self.used[str(path)] = hashlib.sha256(body).hexdigest()
+        return URLFetcherResponse(path.as_uri(), body=body, headers={"Content-Type": content_type})
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class RenderedPdf:
     pages: int
     shrunk: tuple[Shrunk, ...] = ()
     """Text that overflowed its card at its smallest size and printed smaller (`allow_overflow`)."""
+    used: dict[str, str] = field(default_factory=dict)
+    """Each file the render read (images, stylesheets), by path, with the SHA-256 of its bytes."""
 
 
 class Renderer:
@@ -129,7 +134,7 @@ class Renderer:
             raise BuildError(
                 shown("a file it uses was refused or is broken: " + "; ".join(dict.fromkeys(errors)))
             )
-        return RenderedPdf(data, len(document.pages), shrunk)
+        return RenderedPdf(data, len(document.pages), shrunk, dict(sorted(fetcher.used.items())))
 
 
 def _fitted(lay_out: Callable[..., Any], allow_overflow: bool) -> tuple[Any, tuple[Shrunk, ...]]:

@@ -9,7 +9,7 @@ import jinja2
 
 from studygen import __version__, prose
 from studygen.cards import Deck
-from studygen.documents import Document, Paper
+from studygen.documents import Document, Paper, stock_templates
 from studygen.errors import BuildError
 from studygen.fit import SMALLEST_PT
 from studygen.lesson import LoadedLesson
@@ -37,14 +37,6 @@ class TemplateContext(TypedDict):
     cards: Deck | None
     """In the flashcards document, the deck laid out: its layout, card size, pages and the faces on
     each, placed in millimetres; `paper` is then the page the deck prints on. None in other documents."""
-
-
-def stock_templates() -> Path:
-    """Find the stock templates: inside the installed package, or at the top of a source checkout."""
-    packaged = Path(__file__).parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def environment(project_templates: Path | None = None) -> jinja2.Environment:

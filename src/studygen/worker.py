@@ -90,18 +90,37 @@ class Worker:
         self._connection: Connection | None = None
         self._stderr: IO[bytes] | None = None
         self._busy = False
+        self.deadline = 0.0
+        """When the submitted job runs out of time, on the `time.monotonic` clock."""
 
     def run(self, job: Any, *, name: str) -> Any:
         """Run task(job) in the worker and return its result, or raise the error it met."""
+        self.submit(job)
+        assert self._connection is not None
+        if not self._connection.poll(self.limits.seconds):
+            raise self.time_out(name)
+        return self.result(name)
+
+    def submit(self, job: Any) -> None:
+        """Start task(job) in the worker; once `connection` is ready to read, `result` collects it."""
         connection = self._start()
         assert self._stderr is not None
         os.ftruncate(self._stderr.fileno(), 0)  # the worker appends: keep only this job's noise
         self._busy = True
-        try:
+        self.deadline = time.monotonic() + self.limits.seconds
+        with contextlib.suppress(OSError):  # a worker that died at once is reported by `result`
             connection.send(job)
-            if not connection.poll(self.limits.seconds):
-                raise self._stopped(name, "time", "still rendering at the time limit")
-            status, payload = connection.recv()
+
+    @property
+    def connection(self) -> Connection:
+        """The connection the answer to the submitted job arrives on, for waiting on several workers."""
+        assert self._connection is not None, "no job was submitted"
+        return self._connection
+
+    def result(self, name: str) -> Any:
+        """Collect the submitted job's result, or raise the error it met (a limit, a user error, a bug)."""
+        try:
+            status, payload = self.connection.recv()
         except (EOFError, OSError):
             assert self._process is not None
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -117,6 +136,10 @@ class Worker:
         if status == "error":
             raise StudygenError(payload)
         raise InternalError(payload + self._noise_report())
+
+    def time_out(self, name: str) -> LimitError:
+        """Stop the worker, whose job ran past the time limit, and return the error that says so."""
+        return self._stopped(name, "time", "still rendering at the time limit")
 
     def close(self) -> None:
         """Stop the worker process: politely if it is idle, by force if it is busy or does not go."""
