@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from kind_helpers import documents_in
 from pypdf import PdfReader
 
 from studygen.build import Job, build, render_lesson
@@ -252,7 +253,7 @@ def test_fronts_and_backs_are_separate_files_and_a_lesson_without_cards_removes_
     assert publish(layout="backs") == "flashcards-backs.pdf"
     assert publish() == "flashcards.pdf"
     folder = out / "deck"
-    assert sorted(p.name for p in folder.iterdir()) == [
+    assert documents_in(folder) == [
         "flashcards-backs.pdf",
         "flashcards-fronts.pdf",
         "flashcards.pdf",
@@ -260,7 +261,7 @@ def test_fronts_and_backs_are_separate_files_and_a_lesson_without_cards_removes_
     lesson.write_text("title: Deck\nexercises: []\n", encoding="utf-8")
     [result] = list(build([lesson], out=out, only=["flashcards"], templates=None))
     assert result.skipped == ["flashcards"]
-    assert list(folder.iterdir()) == []
+    assert documents_in(folder) == []
 
 
 def test_the_lesson_chooses_layout_and_size_and_the_command_line_wins(tmp_path: Path) -> None:

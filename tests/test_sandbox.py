@@ -25,6 +25,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, StreamObject
 
+from studygen.manifest import MANIFEST_NAME
+
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "content" / "imitation-learning.yaml"
 DOCUMENTS = ("worksheet", "answer-key", "self-check", "flashcards")
@@ -794,7 +796,8 @@ def test_raw_html_pdfs_carry_no_images_or_attachments(sandbox: Sandbox) -> None:
 def test_no_output_contains_the_canary(sandbox: Sandbox) -> None:
     folders = ("out-pdf", "out-html", "raw-pdf", "raw-html", "ok-pdf", "seed-pdf")
     files = [path for folder in folders for path in outputs(sandbox.root / folder)]
-    assert {path.suffix for path in files} == {".pdf", ".html"}
+    assert {path.suffix for path in files} == {".pdf", ".html", ".json"}  # .json: the build manifests
+    assert all(path.name == MANIFEST_NAME for path in files if path.suffix == ".json")
     pdfs = [p for p in files if p.suffix == ".pdf"]
     assert len(pdfs) >= 16 and len(files) > len(pdfs)  # raw-html, svg-ok and the seed in both formats
     for path in files:
@@ -803,14 +806,17 @@ def test_no_output_contains_the_canary(sandbox: Sandbox) -> None:
             scan = scan_pdf(data, sandbox.canary.token)
             assert scan.found == [], (path, scan.found)
             assert scan.attachments == [], (path, scan.attachments)
-        else:
+        else:  # HTML, and the manifests, which name only the files a render read, by hash
             assert sandbox.canary.token not in data.decode("utf-8"), path
+            if path.name == MANIFEST_NAME:
+                assert "/secret/" not in data.decode("utf-8"), path  # no file there was read
 
 
 def test_the_seed_lesson_builds_with_the_server_up(sandbox: Sandbox) -> None:
     result = sandbox.runs["build seed pdf"]
     assert result.code == 0, result.stderr
-    assert sorted(p.name for p in outputs(sandbox.root / "seed-pdf")) == sorted(f"{d}.pdf" for d in DOCUMENTS)
+    built = sorted(p.name for p in outputs(sandbox.root / "seed-pdf") if p.name != MANIFEST_NAME)
+    assert built == sorted(f"{d}.pdf" for d in DOCUMENTS)
 
 
 # --- the fetcher itself ------------------------------------------------------------------------------------

@@ -261,8 +261,6 @@ def _finish(plan: _Plan, answers: Mapping[str, RenderedPart | StudygenError], st
         elif part.empty:
             stale += [f"{name}.{plan.job.format}" for name in _output_names(part.document)]
             result.skipped.append(part.document)
-        # Files the document no longer writes (flashcards laid out another way) go too.
-        stale += [name for name in (old.files if old else {}) if name not in entry.files]
         entries[part.document] = entry
     for name, built in plan.current.items():
         if built.files:

@@ -26,6 +26,9 @@ MANIFEST_NAME = ".studygen-manifest.json"
 FORMAT = "studygen build manifest"
 VERSION = 1
 
+MAX_HASHED_BYTES = 256 * 1024 * 1024
+"""The largest file a rebuild hashes to compare (outputs, images); a larger one is simply rebuilt."""
+
 FONT_FOLDERS = (
     "/etc/fonts",
     "/usr/share/fonts",
@@ -110,9 +113,14 @@ def is_current(built: Built, folder: Path) -> bool:
 
 
 def file_hash(path: Path) -> str | None:
-    """SHA-256 of a regular file's bytes; None if it is missing, a link or not a regular file."""
+    """SHA-256 of a regular file's bytes; None if it is missing, a link, not a regular file, or too big.
+
+    A manifest may come from a CI cache, so its paths are not trusted: nothing but a regular file of
+    at most MAX_HASHED_BYTES is read, and only its hash is compared, never shown.
+    """
     try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_HASHED_BYTES:
             return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
