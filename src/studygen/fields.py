@@ -92,7 +92,8 @@ def _points(value: Decimal) -> Decimal:
         raise ValueError(f"points cannot be negative: write 0 or more, not {plain(value)}")
     if value > MAX_POINTS:
         raise ValueError(
-            f"{plain(value)} points is more than {MAX_POINTS}, the most one exercise, part or item is worth"
+            f"{plain(value)} points is more than {MAX_POINTS}, the most one exercise, part or item is worth: "
+            "give fewer, or split the exercise"
         )
     if not is_whole(value * 2):
         raise ValueError(
@@ -352,6 +353,8 @@ class Exercise(Model):
 
     parts: ClassVar[str] = ""
     """The key listing the parts that may carry their own `points`, to point at one that lacks them."""
+    parts_said: ClassVar[str] = "the points of its `{parts}`"
+    """How a message names the parts' points; `{parts}` is the key above, `{count}` how many parts."""
 
     def answer_symbols(self) -> frozenset[str]:
         """Name the answers the worksheet must not print: only the key's `discussion` may use them."""

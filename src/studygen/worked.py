@@ -34,7 +34,7 @@ class GradingRow:
     """One exercise in the worksheet's grading table."""
 
     number: int
-    """The exercise's number, printed before its title in a lesson with points."""
+    """The exercise's number: 1 for the first exercise of the lesson, with or without points."""
     points: WorkedPoints
 
 
@@ -58,6 +58,9 @@ class Grading:
     """Names the class field beside the name: "Class"."""
     key_total: str
     """How the key states the total: "Total: 20 points"."""
+    numbered: bool
+    """Whether headings print each exercise's number before its title, as the table names them: True
+    unless every title already starts with its number (`1. Five years`)."""
 
 
 @dataclass(frozen=True)

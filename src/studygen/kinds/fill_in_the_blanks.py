@@ -44,6 +44,7 @@ class FillInTheBlanks(Exercise):
     kind: Literal["fill-in-the-blanks"]
     """Says what kind of exercise this is."""
     parts: ClassVar[str] = "points_each"  # every blank is worth `points_each`: they agree by design
+    parts_said: ClassVar[str] = "its {count} blanks at `points_each`"
     text: Markdown = Field(max_length=5000)
     """The text, with each blank written as `[[answer]]`. Other accepted answers follow a `|`:
     `[[metre|meter]]`; a blank wider or narrower than its answer takes `; width=N` (N characters,

@@ -7,7 +7,8 @@ grading table lists only the exercises that give points; a lesson without any pr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from studygen.fields import MAX_POINTS, Exercise
@@ -41,8 +42,8 @@ def exercise_points(
         problems.append(
             LessonProblem(
                 (*path, exercise.parts, missing),
-                f"this one has no `points`, but {len(given)} of the {len(parts)} in `{exercise.parts}` "
-                "have: give each of them points (0 is allowed), or none of them",
+                f"this one gives no `points`, but {len(given)} of the {len(parts)} in `{exercise.parts}` "
+                "do: give each of them points (0 is allowed), or none of them",
             )
         )
         return None
@@ -51,8 +52,8 @@ def exercise_points(
         problems.append(
             LessonProblem(
                 (*path, "points"),
-                f"the exercise is worth {_label(exercise.points)}, but the points of its parts add up to "
-                f"{_label(added)}: make them agree, or give points in one place only",
+                f"the exercise is worth {_label(exercise.points)}, but {_parts_said(exercise, len(parts))} "
+                f"add up to {_label(added)}: make them agree, or give points in one place only",
             )
         )
         return None
@@ -60,15 +61,15 @@ def exercise_points(
         problems.append(
             LessonProblem(
                 (*path, exercise.parts),
-                f"the points of these parts add up to {_label(added)}; an exercise is worth at most "
-                f"{MAX_POINTS}: give fewer points, or split the exercise",
+                f"{_parts_said(exercise, len(parts))} add up to {_label(added)}; an exercise is worth at "
+                f"most {MAX_POINTS}: give fewer points, or split the exercise",
             )
         )
         return None
     return exercise.points if exercise.points is not None else added
 
 
-def grading(exercises: Iterable[WorkedExercise]) -> Grading | None:
+def grading(exercises: Sequence[WorkedExercise]) -> Grading | None:
     """Make the grading table of the exercises that give points; None if none does."""
     rows = tuple(
         GradingRow(exercise.number, exercise.points) for exercise in exercises if exercise.points is not None
@@ -85,7 +86,18 @@ def grading(exercises: Iterable[WorkedExercise]) -> Grading | None:
         total_label=words.TOTAL,
         class_label=words.CLASS,
         key_total=words.KEY_TOTAL.format(points=total.label),
+        numbered=not all(_numbered_by_hand(exercise) for exercise in exercises),
     )
+
+
+def _numbered_by_hand(exercise: WorkedExercise) -> bool:
+    """Whether a title starts with its exercise's number, as in `1. Five years` or `2) Saving`."""
+    return re.match(rf"\s*{exercise.number}\s*[.):](\s|$)", exercise.title) is not None
+
+
+def _parts_said(exercise: Exercise, count: int) -> str:
+    """Name an exercise's parts' points in a message: "the points of its `questions`"."""
+    return exercise.parts_said.format(parts=exercise.parts, count=count)
 
 
 def _label(value: Decimal) -> str:
