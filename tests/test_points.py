@@ -171,6 +171,8 @@ def test_halves_print_as_numbers_do_and_one_point_is_singular(tmp_path: Path) ->
         ("0.3", "0.3 is not a whole or half point: points go in halves, such as `1`, `1.5` or `2`"),
         ("1.25", "1.25 is not a whole or half point: points go in halves, such as `1`, `1.5` or `2`"),
         ("-1", "points cannot be negative: write 0 or more, not \u22121"),
+        ("nan", "expected a finite number, got 'nan'"),
+        ("1e999", "the number is too large (more than 100 digits)"),
         (
             "100.5",
             "100.5 points is more than 100, the most one exercise, part or item is worth: give fewer, "
