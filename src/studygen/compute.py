@@ -5,6 +5,7 @@ from __future__ import annotations
 from studygen.fields import Exercise
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import KINDS
+from studygen.kinds.points import exercise_points, given_points, grading
 from studygen.model import Lesson
 from studygen.text_values import Scope, discussion_with_values, put_values_in
 from studygen.wording import shortened
@@ -25,6 +26,7 @@ def work_out(lesson: Lesson) -> tuple[WorkedLesson, list[LessonProblem]]:
         worked = _work_exercise(exercise, index + 1, ("exercises", index), scope, problems)
         if worked is not None:
             exercises.append(worked)
+    table = grading(exercises)
     worked_lesson = WorkedLesson(
         title=lesson.title,
         short_title=shortened(lesson.title, MAX_SHORT_TITLE),
@@ -36,6 +38,8 @@ def work_out(lesson: Lesson) -> tuple[WorkedLesson, list[LessonProblem]]:
         exercises=tuple(exercises),
         self_check=lesson.self_check,
         flashcards=tuple(lesson.flashcards),
+        points=table.total if table else None,
+        grading=table,
     )
     return worked_lesson, problems
 
@@ -60,6 +64,7 @@ def _work_exercise(
         discussion=discussion,
         lines=exercise.lines,
         body=body,
+        points=given_points(exercise_points(exercise, body, path, problems)),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -23,7 +23,14 @@ from pydantic_core import PydanticCustomError
 
 from studygen.formulas import FormulaError, NumberFormat, parse
 from studygen.formulas.limits import MAX_EXPONENT, PRECISION, check_magnitude
-from studygen.formulas.numbers import MAX_DECIMALS, MAX_SIGNIFICANT, SCIENTIFIC_ABOVE, SCIENTIFIC_BELOW
+from studygen.formulas.numbers import (
+    MAX_DECIMALS,
+    MAX_SIGNIFICANT,
+    SCIENTIFIC_ABOVE,
+    SCIENTIFIC_BELOW,
+    is_whole,
+    plain,
+)
 from studygen.formulas.units import CURRENCY_SIGNS, Unit, read_unit
 from studygen.formulas.units import Quantity as QuantityValue
 from studygen.wording import quoted
@@ -76,6 +83,22 @@ def _number(value: Decimal) -> Decimal:
         raise ValueError(error.message) from None
     if len(value.normalize().as_tuple().digits) > PRECISION:
         raise ValueError(f"the number has more than {PRECISION} significant digits")
+    return value
+
+
+def _points(value: Decimal) -> Decimal:
+    """Accept points as a teacher gives them: whole or half, from 0 to `MAX_POINTS`."""
+    if value < 0:
+        raise ValueError(f"points cannot be negative: write 0 or more, not {plain(value)}")
+    if value > MAX_POINTS:
+        raise ValueError(
+            f"{plain(value)} points is more than {MAX_POINTS}, the most one exercise, part or item is worth: "
+            "give fewer, or split the exercise"
+        )
+    if not is_whole(value * 2):
+        raise ValueError(
+            f"{plain(value)} is not a whole or half point: points go in halves, such as `1`, `1.5` or `2`"
+        )
     return value
 
 
@@ -217,6 +240,18 @@ Number = Annotated[Decimal, BeforeValidator(_number_text), AfterValidator(_numbe
 """An exact decimal number such as `0.05` or `1000`, with at most 28 significant digits, below 10¹⁰⁰."""
 _NUMBER: TypeAdapter[Decimal] = TypeAdapter(Number)
 
+MAX_POINTS = 100
+"""Points one exercise, part or item may be worth: a whole test is often out of 100, an exercise less."""
+
+Points = Annotated[
+    Decimal,
+    BeforeValidator(_number_text),
+    AfterValidator(_number),
+    AfterValidator(_points),
+    Field(json_schema_extra={"examples": [2, 1.5]}),
+]
+"""Points in whole or half steps, such as `2` or `1.5`, from 0 to 100."""
+
 UnitText = Annotated[Unit, PlainValidator(_unit), WithJsonSchema({"type": "string"})]
 """A unit such as `m`, `m/s²`, `km/h` or `kg·m/s`, checked against the units pint knows."""
 Quantity = Annotated[
@@ -311,6 +346,15 @@ class Exercise(Model):
     """What the answers show; printed in the answer key only, after the answers."""
     lines: int = Field(default=0, ge=0, le=40)
     """Ruled lines at the end of the exercise on the worksheet, for a written conclusion (0 for none)."""
+    points: Points | None = None
+    """What the exercise is worth, e.g. `4` or `2.5` (halves allowed, at most 100): printed beside its
+    title and in the worksheet's grading table. When its parts give points too, they must add up to this
+    (see Points and grading)."""
+
+    parts: ClassVar[str] = ""
+    """The key listing the parts that may carry their own `points`, to point at one that lacks them."""
+    parts_said: ClassVar[str] = "the points of its `{parts}`"
+    """How a message names the parts' points; `{parts}` is the key above, `{count}` how many parts."""
 
     def answer_symbols(self) -> frozenset[str]:
         """Name the answers the worksheet must not print: only the key's `discussion` may use them."""

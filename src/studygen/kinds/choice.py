@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -15,13 +15,15 @@ from studygen.fields import (
     LocalValues,
     Markdown,
     Model,
+    Points,
     Slug,
     Text,
 )
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds.base import Kind
+from studygen.kinds.points import given_points
 from studygen.wording import did_you_mean, quoted
-from studygen.worked import WorkedBody
+from studygen.worked import WorkedBody, WorkedPoints
 
 NO_OPTION = "none"
 """The `answer` of a choice item that none of the options fits."""
@@ -53,6 +55,8 @@ class ChoiceItem(Model):
     given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
     """Values only this item's text prints, e.g. `{ε: 0.01, T: 200}` for `{=ε * T^2}` (see Values in
     text); not printed by themselves."""
+    points: Points | None = None
+    """What this item is worth, e.g. `1`; printed beside it (see Points and grading)."""
 
 
 class Choice(Exercise):
@@ -60,6 +64,7 @@ class Choice(Exercise):
 
     kind: Literal["choice"]
     """Says what kind of exercise this is."""
+    parts: ClassVar[str] = "items"
     options: list[Option] = Field(min_length=2, max_length=8)
     """The options every item offers, as tick boxes."""
     items: list[ChoiceItem] = Field(min_length=1, max_length=100)
@@ -92,6 +97,8 @@ class WorkedChoiceItem:
     """One-paragraph markdown stating the answer: the item's own `verdict`, or its option's label."""
     reason: str | None
     """One-paragraph markdown."""
+    points: WorkedPoints | None = None
+    """What this item is worth, or None."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,10 @@ class WorkedChoice(WorkedBody):
     """The items, numbered 1, 2, … in this order."""
     reason_lines: int
     """Ruled lines under each item on the worksheet, for the student's reason."""
+
+    def part_points(self) -> tuple[WorkedPoints | None, ...]:
+        """Return each item's points."""
+        return tuple(item.points for item in self.items)
 
 
 def work_choice(choice: Choice, path: Path_, problems: list[LessonProblem]) -> WorkedChoice | None:
@@ -120,6 +131,7 @@ def work_choice(choice: Choice, path: Path_, problems: list[LessonProblem]) -> W
             # A label is plain text: escaped, it prints as typed where a verdict is markdown.
             verdict=item.verdict or prose.literal(labels[item.answer]) + ".",
             reason=item.reason,
+            points=given_points(item.points),
         )
         for item in choice.items
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, Flag, InlineMarkdown, Model, Quantity, Symbol, Text, UnitText
+from studygen.fields import Exercise, Flag, InlineMarkdown, Model, Points, Quantity, Symbol, Text, UnitText
 from studygen.formulas import Working
 from studygen.formulas.units import Quantity as QuantityValue
 from studygen.formulas.units import Unit
@@ -22,8 +22,9 @@ from studygen.kinds.formula_answers import (
     quantity_text,
     work_answer,
 )
+from studygen.kinds.points import given_points
 from studygen.wording import quoted
-from studygen.worked import WorkedBody
+from studygen.worked import WorkedBody, WorkedPoints
 
 MAX_COLUMN_LABEL = 80
 """Characters a column heading may hold before its formula: up to six columns share the page's width."""
@@ -48,6 +49,9 @@ class Column(FormulaAnswer):
     show_formula: Flag = True
     """With `false`, the worksheet's heading is only the label, for when finding the formula is the
     exercise; the key still shows `label = formula` and the working."""
+    points: Points | None = None
+    """What filling in the whole column is worth, e.g. `3`; printed under its heading (see Points and
+    grading)."""
 
 
 class ComputedTable(Exercise):
@@ -55,6 +59,7 @@ class ComputedTable(Exercise):
 
     kind: Literal["computed-table"]
     """Says what kind of exercise this is."""
+    parts: ClassVar[str] = "columns"
     given: dict[Symbol, Quantity] = Field(default_factory=dict)
     """Values that stay the same in every row, e.g. `{ε: 0.05}` or `{g: 9.8 m/s²}`; printed above the
     table as `ε = 0.05`."""
@@ -102,6 +107,13 @@ class WorkedTable(WorkedBody):
     """Column headings as the worksheet prints them: the key's, or only the label (`show_formula: false`)."""
     rows: tuple[WorkedRow, ...]
     """The rows in the lesson's order."""
+    column_points: tuple[WorkedPoints | None, ...] = ()
+    """What filling in each column is worth, printed under its heading; None for a column without
+    points."""
+
+    def part_points(self) -> tuple[WorkedPoints | None, ...]:
+        """Return each column's points."""
+        return self.column_points
 
 
 def work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem]) -> WorkedTable | None:
@@ -167,6 +179,7 @@ def work_table(table: ComputedTable, path: Path_, problems: list[LessonProblem])
             for column, heading in zip(table.columns, headings, strict=True)
         ),
         rows=tuple(row for row, _ in rows),
+        column_points=tuple(given_points(column.points) for column in table.columns),
     )
 
 

@@ -9,18 +9,19 @@ text at the marks (`prose.blocks_around_blanks`) and put a gap between the piece
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from studygen import prose
-from studygen.fields import Exercise, Markdown, Text
+from studygen.fields import Exercise, Markdown, Points, Text
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
+from studygen.kinds.points import given_points
 from studygen.wording import quoted
-from studygen.worked import WorkedBody
+from studygen.worked import WorkedBody, WorkedPoints
 
 MAX_BLANKS = 40
 """Blanks one text may have."""
@@ -42,6 +43,8 @@ class FillInTheBlanks(Exercise):
 
     kind: Literal["fill-in-the-blanks"]
     """Says what kind of exercise this is."""
+    parts: ClassVar[str] = "points_each"  # every blank is worth `points_each`: they agree by design
+    parts_said: ClassVar[str] = "its {count} blanks at `points_each`"
     text: Markdown = Field(max_length=5000)
     """The text, with each blank written as `[[answer]]`. Other accepted answers follow a `|`:
     `[[metre|meter]]`; a blank wider or narrower than its answer takes `; width=N` (N characters,
@@ -50,6 +53,9 @@ class FillInTheBlanks(Exercise):
     """`true` prints every blank's answer (the first one written) in alphabetical order above the text."""
     distractors: list[Text] = Field(default_factory=list, max_length=20)
     """Wrong words added to the word bank, e.g. `[oxygen, glucose]`; needs `word_bank: true`."""
+    points_each: Points | None = None
+    """What each blank is worth, e.g. `1`: the exercise is then worth that times its number of blanks
+    (blanks are written inline, so they cannot carry points of their own; see Points and grading)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,8 @@ class WorkedBlank:
     """The other accepted answers as the key prints them after the blank ("also: meter"), or None."""
     width: str
     """The gap's CSS width, e.g. `5.2em`: room for the longest answer, or the width the lesson gives."""
+    points: WorkedPoints | None = None
+    """What the blank is worth (the exercise's `points_each`), or None; templates need not print it."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,12 @@ class WorkedFillInTheBlanks(WorkedBody):
     """The heading of the word bank: "Word bank"."""
     word_bank: tuple[str, ...]
     """Plain text: the answers and distractors in alphabetical order, or () for no word bank."""
+    points_each: WorkedPoints | None = None
+    """What each blank is worth (the exercise's `points_each`), or None."""
+
+    def part_points(self) -> tuple[WorkedPoints | None, ...]:
+        """Return each blank's points."""
+        return tuple(blank.points for blank in self.blanks)
 
 
 @dataclass(frozen=True)
@@ -131,7 +145,9 @@ def work_fill_in_the_blanks(
     bank = _word_bank(exercise, blanks, path, problems)
     if len(problems) > found:
         return None
-    return WorkedFillInTheBlanks(marked, tuple(blanks), words.WORD_BANK, bank)
+    each = given_points(exercise.points_each)
+    blanks = [replace(blank, points=each) for blank in blanks]
+    return WorkedFillInTheBlanks(marked, tuple(blanks), words.WORD_BANK, bank, each)
 
 
 def _find_blanks(text: str, where: Path_, problems: list[LessonProblem]) -> list[_Written]:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Model
+from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Model, Points
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
+from studygen.kinds.points import given_points
 from studygen.wording import quoted
-from studygen.worked import WorkedBody
+from studygen.worked import WorkedBody, WorkedPoints
 
 MAX_PAIRS = 20
 """Pairs one exercise may have: with the extras, the right column stays within the letters A to Z."""
@@ -36,6 +37,9 @@ class Pair(Model):
     given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
     """Values only this pair's two texts print, e.g. `{t: 2}` for `falls {=4.9 * t^2} m` (see Values in
     text); not printed by themselves."""
+    points: Points | None = None
+    """What matching this pair is worth, e.g. `1`; printed beside its left item (see Points and
+    grading)."""
 
 
 class Matching(Exercise):
@@ -43,6 +47,7 @@ class Matching(Exercise):
 
     kind: Literal["matching"]
     """Says what kind of exercise this is."""
+    parts: ClassVar[str] = "pairs"
     pairs: list[Pair] = Field(min_length=2, max_length=MAX_PAIRS)
     """The pairs, as they belong together. The right column is printed in a shuffled order that is the
     same on every build of the same text, and never puts an item beside its own partner."""
@@ -60,6 +65,8 @@ class WorkedLeft:
     """One-paragraph markdown."""
     letter: str
     """The letter of its partner in the right column; printed in the key only."""
+    points: WorkedPoints | None = None
+    """What matching this pair is worth, or None."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,10 @@ class WorkedMatching(WorkedBody):
     answer: str
     """How the key states all pairs: "Answer: 1 → C, 2 → A, 3 → B"."""
 
+    def part_points(self) -> tuple[WorkedPoints | None, ...]:
+        """Return each pair's points, in the lesson's order (the left column's)."""
+        return tuple(row.left.points for row in self.rows if row.left is not None)
+
 
 def work_matching(exercise: Matching, path: Path_, problems: list[LessonProblem]) -> WorkedMatching | None:
     """Check the columns for repeats, shuffle the right one and letter it, deciding each pair's letter."""
@@ -110,7 +121,8 @@ def work_matching(exercise: Matching, path: Path_, problems: list[LessonProblem]
     order = right_order(len(exercise.pairs), len(rights), _seed(texts))
     letter_of = {item: words.LETTERS[position] for position, item in enumerate(order)}
     lefts = [
-        WorkedLeft(number + 1, pair.left, letter_of[number]) for number, pair in enumerate(exercise.pairs)
+        WorkedLeft(number + 1, pair.left, letter_of[number], given_points(pair.points))
+        for number, pair in enumerate(exercise.pairs)
     ]
     column = [WorkedRight(words.LETTERS[position], rights[item]) for position, item in enumerate(order)]
     rows = tuple(

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Markdown, Model
+from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Markdown, Model, Points
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
+from studygen.kinds.points import given_points
 from studygen.wording import quoted
-from studygen.worked import WorkedBody
+from studygen.worked import WorkedBody, WorkedPoints
 
 MAX_OPTIONS = 8
 """Options one question may offer: lettered A to H, they fit on one page with the question."""
@@ -40,6 +41,8 @@ class MultipleChoiceQuestion(Model):
     given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
     """Values only this question's prompt and options print, e.g. `{t: 2}` for `{=4.9 * t^2} m` (see
     Values in text); not printed by themselves."""
+    points: Points | None = None
+    """What this question is worth, e.g. `1`; printed beside it (see Points and grading)."""
 
 
 class MultipleChoice(Exercise):
@@ -47,6 +50,7 @@ class MultipleChoice(Exercise):
 
     kind: Literal["multiple-choice"]
     """Says what kind of exercise this is."""
+    parts: ClassVar[str] = "questions"
     questions: list[MultipleChoiceQuestion] = Field(min_length=1, max_length=50)
     """The questions, numbered in this order."""
 
@@ -79,6 +83,8 @@ class WorkedQuestion:
     """The options, lettered A, B, C… in the lesson's order."""
     answer: str
     """How the key states the answer, e.g. "Answer: B, D"."""
+    points: WorkedPoints | None = None
+    """What this question is worth, or None."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,10 @@ class WorkedMultipleChoice(WorkedBody):
 
     questions: tuple[WorkedQuestion, ...]
     """The questions, numbered 1, 2, … in this order."""
+
+    def part_points(self) -> tuple[WorkedPoints | None, ...]:
+        """Return each question's points."""
+        return tuple(question.points for question in self.questions)
 
 
 def work_multiple_choice(
@@ -115,6 +125,7 @@ def _work_question(question: MultipleChoiceQuestion) -> WorkedQuestion:
         note=words.CHOOSE_ALL if several else None,
         options=options,
         answer=words.STATED_ANSWER.format(answers=", ".join(right)),
+        points=given_points(question.points),
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, Markdown, Quantity, Symbol, Text
+from studygen.fields import Exercise, Markdown, Points, Quantity, Symbol, Text
 from studygen.formulas import Working, parse
 from studygen.formulas.units import Quantity as QuantityValue
 from studygen.formulas.units import Unit
@@ -16,8 +16,9 @@ from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.kinds.formula_answers import FormulaAnswer, given_values, parse_known, work_answer
+from studygen.kinds.points import given_points
 from studygen.wording import quoted
-from studygen.worked import WorkedBody
+from studygen.worked import WorkedBody, WorkedPoints
 
 
 class Asked(FormulaAnswer):
@@ -27,6 +28,8 @@ class Asked(FormulaAnswer):
     """What is asked, as the student reads it, e.g. `Distance fallen, d (in m)`; at most 300 characters."""
     symbol: Symbol | None = None
     """A symbol for the answer, e.g. `d`: the key prints `d = …`, and later asked quantities may use it."""
+    points: Points | None = None
+    """What finding this quantity is worth, e.g. `2`; printed beside it (see Points and grading)."""
 
 
 class NumericProblem(Exercise):
@@ -34,6 +37,7 @@ class NumericProblem(Exercise):
 
     kind: Literal["numeric-problem"]
     """Says what kind of exercise this is."""
+    parts: ClassVar[str] = "asked"
     prompt: Markdown
     """The problem as the student reads it, e.g. `A ball is dropped from rest and falls for 3 s.`"""
     given: dict[Symbol, Quantity] = Field(default_factory=dict, max_length=12)
@@ -70,6 +74,8 @@ class WorkedAsked:
     compute with; None when no value had a unit."""
     conversions: tuple[str, ...]
     """Values the key converts before the working, as printed: `v = 72 km/h = 20 m/s`."""
+    points: WorkedPoints | None = None
+    """What finding this quantity is worth, or None."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,10 @@ class WorkedNumericProblem(WorkedBody):
             for asked in self.asked
             if asked.name is not None
         }
+
+    def part_points(self) -> tuple[WorkedPoints | None, ...]:
+        """Return each asked quantity's points."""
+        return tuple(asked.points for asked in self.asked)
 
 
 DEFINE = "define it under `given:` (or as the `symbol` of a quantity asked above it)"
@@ -134,8 +144,9 @@ def work_problem(
         unit = answer.unit.text if answer.unit else None
         conversions = tuple(f"{name} = {text}" for name, text in answer.conversions.items())
         checked = answer.unit if answer.checked else None
+        points = given_points(quantity.points)
         asked.append(
-            WorkedAsked(quantity.label, quantity.symbol, printed, working, unit, checked, conversions)
+            WorkedAsked(quantity.label, quantity.symbol, printed, working, unit, checked, conversions, points)
         )
     if len(problems) > found:
         return None

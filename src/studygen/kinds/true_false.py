@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from studygen import prose
-from studygen.fields import MAX_LOCAL_VALUES, Exercise, Flag, InlineMarkdown, LocalValues, Markdown, Model
+from studygen.fields import (
+    MAX_LOCAL_VALUES,
+    Exercise,
+    Flag,
+    InlineMarkdown,
+    LocalValues,
+    Markdown,
+    Model,
+    Points,
+)
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.kinds.choice import TickBox, WorkedChoice, WorkedChoiceItem
+from studygen.kinds.points import given_points
 
 
 class Statement(Model):
@@ -26,6 +36,8 @@ class Statement(Model):
     given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
     """Values only this statement's text prints, e.g. `{ε: 0.01, T: 200}` for `{=ε * T^2}` (see Values in
     text); not printed by themselves."""
+    points: Points | None = None
+    """What judging this statement is worth, e.g. `0.5`; printed beside it (see Points and grading)."""
 
 
 class TrueFalse(Exercise):
@@ -33,6 +45,7 @@ class TrueFalse(Exercise):
 
     kind: Literal["true-false"]
     """Says what kind of exercise this is."""
+    parts: ClassVar[str] = "statements"
     statements: list[Statement] = Field(min_length=1, max_length=100)
     """The statements, numbered in this order."""
     reason_lines: int = Field(default=0, ge=0, le=10)
@@ -54,6 +67,7 @@ def work_true_false(exercise: TrueFalse, path: Path_, problems: list[LessonProbl
                 ),
                 verdict=prose.literal(words.TRUE if item.answer else words.FALSE) + ".",
                 reason=item.explanation,
+                points=given_points(item.points),
             )
             for item in exercise.statements
         ),

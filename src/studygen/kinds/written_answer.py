@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Markdown, Model
+from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Markdown, Model, Points
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
-from studygen.worked import WorkedBody
+from studygen.kinds.points import given_points
+from studygen.worked import WorkedBody, WorkedPoints
 
 Space = Literal["lines", "dotted", "box", "grid"]
 
@@ -38,6 +39,8 @@ class Question(Model):
     """This question's room, if not the exercise's `space`."""
     size: int | None = Field(default=None, ge=1, le=MAX_SIZE)
     """This question's room in lines, if not the exercise's `size`."""
+    points: Points | None = None
+    """What this question is worth, e.g. `2`; printed beside it (see Points and grading)."""
     given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
     """Values only this question's text prints, e.g. `{ε: 0.01, T: 200}` for `{=ε * T^2}` (see Values in
     text); not printed by themselves."""
@@ -48,6 +51,7 @@ class WrittenAnswer(Exercise):
 
     kind: Literal["written-answer"]
     """Says what kind of exercise this is."""
+    parts: ClassVar[str] = "questions"
     questions: list[Question] = Field(min_length=1, max_length=30)
     """The questions, numbered in this order."""
     space: Space = "lines"
@@ -72,6 +76,8 @@ class WorkedQuestion:
     """How many ruled or dotted lines to print (0 for a box or grid)."""
     height_mm: str
     """The room's height in millimetres, e.g. `34`."""
+    points: WorkedPoints | None = None
+    """What this question is worth, or None."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,10 @@ class WorkedWrittenAnswer(WorkedBody):
     """The questions, numbered 1, 2, … in this order."""
     marking_label: str
     """The word before a marking note: "Marking"."""
+
+    def part_points(self) -> tuple[WorkedPoints | None, ...]:
+        """Return each question's points."""
+        return tuple(question.points for question in self.questions)
 
 
 def work_written(exercise: WrittenAnswer, path: Path_, problems: list[LessonProblem]) -> WorkedWrittenAnswer:
@@ -102,6 +112,7 @@ def _work_question(question: Question, exercise: WrittenAnswer) -> WorkedQuestio
         space=space,
         lines=size if space in ("lines", "dotted") else 0,
         height_mm=format(LINE_MM * size, "f"),
+        points=given_points(question.points),
     )
 
 
