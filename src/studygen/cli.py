@@ -292,9 +292,10 @@ def check(paths: tuple[Path, ...], max_lesson_kb: int, debug: bool) -> None:
 )
 @_reading
 def export(path: Path, to: str, out: Path | None, max_lesson_kb: int, debug: bool) -> None:
-    """Export the flashcards of a lesson or folder to one file for Anki or Quizlet."""
+    """Export the flashcards of a lesson or folder to Anki or Quizlet, or its exercises to Moodle."""
     from studygen.export import export as export_lessons
 
+    export_format = EXPORTS[to]
     failed = 0
     with _reporting(debug):
         result = export_lessons(
@@ -306,10 +307,10 @@ def export(path: Path, to: str, out: Path | None, max_lesson_kb: int, debug: boo
                 failed += 1
                 _report_failure(lesson.error, debug)
             elif lesson.deck is None:
-                click.echo(f"{shown(lesson.file)}: no flashcards, nothing to export")
+                click.echo(f"{shown(lesson.file)}: no {export_format.needs}, nothing to export")
             else:
-                cards = f"{lesson.cards} card{'s' if lesson.cards != 1 else ''}"
-                click.echo(f"{shown(lesson.file)}: {cards} in deck {quoted(lesson.deck)}")
+                items = f"{lesson.cards} {export_format.item}{'s' if lesson.cards != 1 else ''}"
+                click.echo(f"{shown(lesson.file)}: {items} in {export_format.group} {quoted(lesson.deck)}")
         if result.written is not None:
             line = f"Wrote {shown(result.written)}"
             if result.images:

@@ -62,6 +62,8 @@ class WorkedBlank:
     """The other accepted answers as the key prints them after the blank ("also: meter"), or None."""
     width: str
     """The gap's CSS width, e.g. `5.2em`: room for the longest answer, or the width the lesson gives."""
+    accepted: tuple[str, ...] = ()
+    """Plain text: every answer the blank accepts, the first one first (for exports that grade it)."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ def _work_blank(blank: _Written, where: Path_, problems: list[LessonProblem]) ->
         answer=answers[0],
         also=words.ALSO_ACCEPTED.format(alternatives=", ".join(others)) if others else None,
         width=_gap_width(characters),
+        accepted=tuple(answers),
     )
 
 
