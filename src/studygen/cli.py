@@ -292,7 +292,7 @@ def check(paths: tuple[Path, ...], max_lesson_kb: int, debug: bool) -> None:
 )
 @_reading
 def export(path: Path, to: str, out: Path | None, max_lesson_kb: int, debug: bool) -> None:
-    """Export the flashcards of a lesson or folder to Anki or Quizlet, or its exercises to Moodle."""
+    """Export a lesson or folder: flashcards to Anki or Quizlet, exercises to Moodle."""
     from studygen.export import export as export_lessons
 
     export_format = EXPORTS[to]
