@@ -147,7 +147,7 @@ def test_one_right_option_is_a_single_answer_multichoice_lettered_as_printed(qui
     assert text(single, "name/text") == "01.01 Pick: What does a heavier ball do in a vacuum?"
     assert single.findtext("single") == "true"
     assert single.findtext("answernumbering") == "ABCD"
-    assert single.findtext("shuffleanswers") == "0"
+    assert single.findtext("shuffleanswers") == "false"
     assert fractions(single) == [0, 100]
     assert text(single.find("answer"), "feedback/text") == "Mass does not matter without air."
     assert text(single, "questiontext/text") == (
@@ -188,7 +188,9 @@ def test_numeric_answers_are_numerical_exact_or_with_half_a_unit_of_the_last_pri
         text(problem[0], "generalfeedback/text")
         == "<p>d = g · t² / 2 = 9.8 · 3² / 2 = 9.8 · 9 / 2 = 88.2 / 2 = 44.1\u202fm</p>"
     )
-    assert "<p>Given: m = 0.5, g = 9.8, t = 3</p>" in text(problem[0], "questiontext/text")
+    assert text(problem[0], "questiontext/text").endswith(
+        "<p>Given: m = 0.5, g = 9.8, t = 3</p>\n<p>Distance fallen, d (m)</p>"
+    )
 
 
 def test_each_table_cell_is_a_numerical_question_for_its_row(quiz: ET.Element) -> None:
@@ -436,32 +438,34 @@ exercises:
 
 # --- Moodle's own fixtures ------------------------------------------------------------------------------
 
-# The elements of a true/false and a cloze question in Moodle's import test fixtures, read from
-# moodle/moodle question/format/xml/tests/fixtures/nested_categories_with_questions.xml and
-# multianswer.xml (structure only: the files themselves are not copied here).
-MOODLE_TRUEFALSE = [
-    "name",
-    "questiontext",
-    "generalfeedback",
-    "defaultgrade",
-    "penalty",
-    "hidden",
-    "idnumber",
-    "answer",
-    "answer",
-]
-MOODLE_TRUEFALSE_ANSWER = (["fraction", "format"], ["text", "feedback"])
-MOODLE_CLOZE = ["name", "questiontext", "generalfeedback", "penalty", "hidden"]
+# The elements of questions in Moodle's import test fixtures (moodle/moodle, question/format/xml/tests/
+# fixtures/): true/false and essay from nested_categories_with_questions.xml, multiple choice from
+# multichoice.xml, cloze from multianswer.xml. Structure only: the files themselves are not copied here.
+# Moodle's `idnumber` is optional and left out: a second import of a lesson would collide on it.
+MOODLE_ELEMENTS = {
+    "truefalse": "name questiontext generalfeedback defaultgrade penalty hidden idnumber answer",
+    "multichoice": "name questiontext generalfeedback defaultgrade penalty hidden single shuffleanswers "
+    "answernumbering correctfeedback partiallycorrectfeedback incorrectfeedback answer",
+    "essay": "name questiontext generalfeedback defaultgrade penalty hidden idnumber responseformat "
+    "responserequired responsefieldlines attachments attachmentsrequired graderinfo responsetemplate",
+    "cloze": "name questiontext generalfeedback penalty hidden",
+}
+"""Each type's elements in order, an `answer` standing for all of a question's answers."""
+MOODLE_ANSWER = (["format", "fraction"], ["text", "feedback"])
+MOODLE_HTML_FIELDS = {"questiontext", "generalfeedback", "feedback", "graderinfo", "responsetemplate"}
+MOODLE_HTML_FIELDS |= {"correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"}
 
 
-def test_truefalse_and_cloze_have_the_elements_of_moodles_own_fixtures(quiz: ET.Element) -> None:
-    truefalse = questions(quiz, "truefalse")[0]
-    # Moodle's `idnumber` is optional and left out: two imports of a lesson would collide on it.
-    assert [child.tag for child in truefalse] == [t for t in MOODLE_TRUEFALSE if t != "idnumber"]
-    answer = truefalse.findall("answer")[0]
-    assert (sorted(answer.attrib), [child.tag for child in answer]) == (
-        sorted(MOODLE_TRUEFALSE_ANSWER[0]),
-        MOODLE_TRUEFALSE_ANSWER[1],
-    )
-    (cloze,) = questions(quiz, "cloze")
-    assert [child.tag for child in cloze] == MOODLE_CLOZE
+@pytest.mark.parametrize("kind", sorted(MOODLE_ELEMENTS))
+def test_questions_have_the_elements_of_moodles_own_fixtures_in_their_order(
+    quiz: ET.Element, kind: str
+) -> None:
+    question = questions(quiz, kind)[0]
+    expected = [tag for tag in MOODLE_ELEMENTS[kind].split() if tag != "idnumber"]
+    tags = [child.tag for child in question]
+    assert [tag for n, tag in enumerate(tags) if tag != "answer" or tags[n - 1] != "answer"] == expected
+    for answer in question.findall("answer"):
+        assert (sorted(answer.attrib), [child.tag for child in answer]) == MOODLE_ANSWER
+    for field in question.iter():
+        if field.tag in MOODLE_HTML_FIELDS:
+            assert field.get("format") == "html" and field.find("text") is not None, field.tag

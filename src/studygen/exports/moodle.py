@@ -55,10 +55,10 @@ def _question(quiz: ET.Element, question: Question) -> None:
     _simple(element, "penalty", question.penalty)
     _simple(element, "hidden", "0")
     for name, value in question.settings:
-        _simple(element, name, value)
-    if question.grader_info is not None:
-        _html(element, "graderinfo", question.grader_info)
-        _text(ET.SubElement(element, "responsetemplate", format="html"), "")
+        if isinstance(value, str):
+            _simple(element, name, value)
+        else:
+            _html(element, name, value)
     for answer in question.answers:
         _answer(element, answer)
     for subquestion in question.subquestions:

@@ -110,14 +110,13 @@ class Question:
     """The question's default mark; None for a cloze, whose mark Moodle adds up from its blanks."""
     penalty: str
     """Fraction of the mark lost per wrong try in interactive quizzes, as Moodle writes it."""
-    settings: tuple[tuple[str, str], ...] = ()
-    """The type's own simple elements in the order Moodle writes them, e.g. `("single", "true")`."""
+    settings: tuple[tuple[str, str | Html], ...] = ()
+    """The type's own elements in the order Moodle writes them: a value (`("single", "true")`) or an
+    HTML field (an essay's `graderinfo`)."""
     answers: tuple[Answer, ...] = ()
     subquestions: tuple[Subquestion, ...] = ()
     units: tuple[str, ...] = ()
     """A numerical answer's unit, as printed (`m/s²`), or ()."""
-    grader_info: Html | None = None
-    """For an essay: what the grader sees (the model answer and the marking note)."""
 
 
 @dataclass(frozen=True)
@@ -294,12 +293,16 @@ def _options(question: WorkedQuestion, texts: _Texts) -> tuple[Answer, ...]:
     )
 
 
-def _choice_settings(*, single: bool) -> tuple[tuple[str, str], ...]:
+def _choice_settings(*, single: bool) -> tuple[tuple[str, str | Html], ...]:
     """A multichoice's own elements: one answer or several, options in the printed order, lettered A, B, C."""
     return (
         ("single", "true" if single else "false"),
-        ("shuffleanswers", "0"),  # versions shuffle options themselves; the plain lesson keeps its order
+        ("shuffleanswers", "false"),  # versions shuffle options themselves; the plain lesson keeps its order
         ("answernumbering", "ABCD"),
+        # What Moodle says after a right, partly right or wrong attempt: its own words, as in the key.
+        ("correctfeedback", EMPTY),
+        ("partiallycorrectfeedback", EMPTY),
+        ("incorrectfeedback", EMPTY),
     )
 
 
@@ -449,7 +452,7 @@ def _numeric_problem(exercise: WorkedExercise, texts: _Texts) -> Iterator[Questi
             steps = f"{asked.name} = {steps}"
         yield _numerical(
             _name(exercise, number, asked.label),
-            joined(problem, paragraph(asked.label)),
+            joined(problem, paragraph(asked.label + (f" ({asked.unit})" if asked.unit else ""))),
             joined(
                 *map(paragraph, asked.conversions),
                 paragraph(_with_unit(steps, asked.unit)),
@@ -558,7 +561,8 @@ def _matching(exercise: WorkedExercise, texts: _Texts) -> Iterator[Question]:
         type="matching",
         name=_name(exercise, None),
         text=_intro(exercise, texts) if exercise.instructions else paragraph(exercise.title),
-        feedback=joined(paragraph(body.answer), _discussion(exercise, texts)),
+        # The key's "1 → C" letters are the worksheet's; Moodle shows its own choices, so only the discussion.
+        feedback=_discussion(exercise, texts),
         grade=default_grade(exercise, None),
         penalty="0.3333333",
         settings=(("shuffleanswers", "true"),),
@@ -584,15 +588,16 @@ def _written_answer(exercise: WorkedExercise, texts: _Texts) -> Iterator[Questio
             text=joined(_intro(exercise, texts), texts.block(question.question)),
             feedback=_discussion(exercise, texts),
             grade=default_grade(exercise, number),
-            penalty="0",
+            penalty="0.0000000",
             settings=(
                 ("responseformat", "editor"),
                 ("responserequired", "1"),
                 ("responsefieldlines", str(question.lines or ESSAY_LINES)),
                 ("attachments", "0"),
                 ("attachmentsrequired", "0"),
+                ("graderinfo", joined(texts.block(question.answer), marking if question.marking else EMPTY)),
+                ("responsetemplate", EMPTY),
             ),
-            grader_info=joined(texts.block(question.answer), marking if question.marking else EMPTY),
         )
 
 
