@@ -171,10 +171,13 @@ def category_path(title: str, label: str | None) -> str:
     return "/".join([ROOT_CATEGORY, *(name.replace("/", "//") for name in names)])
 
 
-def default_grade(exercise: WorkedExercise, item: int | None) -> Decimal:
-    """The mark of one question (item `item` of the exercise, or the whole exercise): 1 for now.
+def default_grade(exercise: WorkedExercise, item: object | None) -> Decimal:
+    """The mark of one question: 1 for now.
 
-    The one place a question's mark is decided, so points on exercises and items can set it.
+    `item` is the worked item the question asks (a multiple-choice question, a statement, an asked
+    quantity, a table row, a written-answer question), or None when the question is the whole
+    exercise (matching). The one place a question's mark is decided, so points on exercises and
+    items can set it; a cloze's blanks are marked in `_fill_in_the_blanks`.
     """
     return Decimal(1)
 
@@ -263,13 +266,13 @@ def _percent(value: Decimal) -> str:
 def _multiple_choice(exercise: WorkedExercise, texts: _Texts) -> Iterator[Question]:
     """Each question becomes a `multichoice`: one answer when one option is right, else several."""
     assert isinstance(exercise.body, WorkedMultipleChoice)
-    for item, question in enumerate(exercise.body.questions, start=1):
+    for number, question in enumerate(exercise.body.questions, start=1):
         yield Question(
             type="multichoice",
-            name=_name(exercise, item, _words(question.prompt)),
+            name=_name(exercise, number, _words(question.prompt)),
             text=joined(_intro(exercise, texts), texts.block(question.prompt)),
             feedback=joined(paragraph(question.answer), _discussion(exercise, texts)),
-            grade=default_grade(exercise, item),
+            grade=default_grade(exercise, question),
             penalty="0.3333333",
             settings=_choice_settings(single=not question.several),
             answers=_options(question, texts),
@@ -325,7 +328,7 @@ def _choice(exercise: WorkedExercise, texts: _Texts) -> Iterator[Question]:
             name=_name(exercise, number, _words(item.prompt)),
             text=joined(_intro(exercise, texts), texts.block(item.prompt)),
             feedback=joined(_verdict(item, texts), _discussion(exercise, texts)),
-            grade=default_grade(exercise, number),
+            grade=default_grade(exercise, item),
             penalty="0.3333333",
             settings=_choice_settings(single=True),
             answers=tuple(answers),
@@ -357,7 +360,7 @@ def _true_false(exercise: WorkedExercise, texts: _Texts) -> Iterator[Question]:
             name=_name(exercise, number, _words(item.prompt)),
             text=joined(_intro(exercise, texts), texts.block(item.prompt)),
             feedback=joined(_verdict(item, texts), _discussion(exercise, texts)),
-            grade=default_grade(exercise, number),
+            grade=default_grade(exercise, item),
             penalty="1.0000000",
             answers=(
                 Answer("100" if true_box.ticked else "0", Html("true"), "moodle_auto_format"),
@@ -458,7 +461,7 @@ def _numeric_problem(exercise: WorkedExercise, texts: _Texts) -> Iterator[Questi
                 paragraph(_with_unit(steps, asked.unit)),
                 _discussion(exercise, texts),
             ),
-            default_grade(exercise, number),
+            default_grade(exercise, asked),
             asked.working,
             asked.unit,
         )
@@ -487,7 +490,7 @@ def _computed_table(exercise: WorkedExercise, texts: _Texts) -> Iterator[Questio
                     ),
                     _discussion(exercise, texts),
                 ),
-                default_grade(exercise, number),
+                default_grade(exercise, row),
                 cell,
                 unit,
             )
@@ -531,7 +534,7 @@ def _fill_in_the_blanks(exercise: WorkedExercise, texts: _Texts) -> Iterator[Que
 
     def blank(match: re.Match[str]) -> str:
         accepted = body.blanks[int(match.group(1))].accepted
-        # Each blank's mark is 1 for now; the question's mark is the blanks' sum.
+        # Each blank's mark is 1 for now (Moodle takes whole marks only); the question's is their sum.
         return "{1:SHORTANSWER:" + "~".join("=" + cloze_answer(answer) for answer in accepted) + "}"
 
     text = Html(_BLANK.sub(blank, cloze_text(rendered.text)), rendered.files)
@@ -587,7 +590,7 @@ def _written_answer(exercise: WorkedExercise, texts: _Texts) -> Iterator[Questio
             name=_name(exercise, number, _words(question.question)),
             text=joined(_intro(exercise, texts), texts.block(question.question)),
             feedback=_discussion(exercise, texts),
-            grade=default_grade(exercise, number),
+            grade=default_grade(exercise, question),
             penalty="0.0000000",
             settings=(
                 ("responseformat", "editor"),
