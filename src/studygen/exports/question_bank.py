@@ -232,7 +232,7 @@ def _questions(lesson: WorkedLesson, texts: _Texts) -> Iterator[Question]:
 
 
 def _name(exercise: WorkedExercise, item: int | None, detail: str | None = None) -> str:
-    """Name a question so a bank sorts it in the lesson's order: `02.3 Free fall: Distance fallen`."""
+    """Name a question so a bank sorts it in the lesson's order: `03.02 Drop: Speed, v`."""
     number = f"{exercise.number:02d}" + (f".{item:02d}" if item is not None else "")
     title = " ".join(exercise.title.split())
     name = f"{number} {title}" + (f": {detail}" if detail else "")
