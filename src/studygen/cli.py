@@ -436,9 +436,10 @@ def _annotate_name(file: Path, *, strict: bool) -> bool:
 )
 @_reading
 def export(path: Path, to: str, out: Path | None, max_lesson_kb: int, debug: bool) -> None:
-    """Export the flashcards of a lesson or folder to one file for Anki or Quizlet."""
+    """Export a lesson or folder: flashcards to Anki or Quizlet, exercises to Moodle."""
     from studygen.export import export as export_lessons
 
+    export_format = EXPORTS[to]
     failed = 0
     with _reporting(debug):
         result = export_lessons(
@@ -450,10 +451,10 @@ def export(path: Path, to: str, out: Path | None, max_lesson_kb: int, debug: boo
                 failed += 1
                 _report_failure(lesson.error, debug)
             elif lesson.deck is None:
-                click.echo(f"{shown(lesson.file)}: no flashcards, nothing to export")
+                click.echo(f"{shown(lesson.file)}: no {export_format.needs}, nothing to export")
             else:
-                cards = f"{lesson.cards} card{'s' if lesson.cards != 1 else ''}"
-                click.echo(f"{shown(lesson.file)}: {cards} in deck {quoted(lesson.deck)}")
+                items = f"{lesson.cards} {export_format.item}{'s' if lesson.cards != 1 else ''}"
+                click.echo(f"{shown(lesson.file)}: {items} in {export_format.group} {quoted(lesson.deck)}")
         if result.written is not None:
             line = f"Wrote {shown(result.written)}"
             if result.images:

@@ -1,18 +1,18 @@
-"""Export lessons' flashcards to study apps: the one orchestrator behind `studygen export`.
+"""Export lessons to study apps and learning platforms: the one orchestrator behind `studygen export`.
 
-A lesson file or a folder of lessons becomes ONE file, with one deck per lesson: a student imports a
-whole course at once, and a course's decks stay together. Nothing is written unless every lesson
-loads, so a file never holds half a course.
+A lesson file or a folder of lessons becomes ONE file, with one deck (or question category) per
+lesson: a student imports a whole course at once, and a course's decks stay together. Nothing is
+written unless every lesson loads, so a file never holds half a course.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from studygen.errors import BuildError, StudygenError, shown
-from studygen.exports import EXPORTS, Export
-from studygen.exports.decks import Deck, deck_of
+from studygen.exports import EXPORTS, Export, Part
 from studygen.lesson import load_lesson
 from studygen.lesson_files import find_lessons
 from studygen.outputs import OutputError, publish
@@ -24,11 +24,13 @@ DEFAULT_FOLDER = Path("output")
 
 @dataclass
 class ExportedLesson:
-    """What exporting one lesson did: its deck and card count, or the error that stopped it."""
+    """What exporting one lesson did: its deck (or category) and card (or question) count, or its error."""
 
     file: Path
     deck: str | None = None
+    """The name of the deck or category the lesson became; None if it had nothing to export."""
     cards: int = 0
+    """How many cards or questions it gave."""
     error: StudygenError | None = None
 
 
@@ -50,7 +52,7 @@ def export(
     updated: int | None = None,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> ExportResult:
-    """Export the flashcards of every lesson in path into one file of format `to`.
+    """Export every lesson in path into one file of format `to`: its flashcards, or its exercises.
 
     `updated` is the modification time (seconds since 1970) the notes carry; None takes each lesson's
     newest file time (the lesson's and its images'), so an edited lesson's notes are newer than the
@@ -58,45 +60,44 @@ def export(
     """
     export_format = EXPORTS[to]
     result = ExportResult([])
-    decks: list[Deck] = []
+    parts: list[Part] = []
     for file in find_lessons([path]):
         lesson = ExportedLesson(file)
         result.lessons.append(lesson)
         try:
-            loaded = load_lesson(file, max_bytes=max_bytes)
-            if loaded.worked.flashcards:
-                deck = deck_of(loaded, updated=updated)
-                decks.append(deck)
-                lesson.deck, lesson.cards = deck.name, len(deck.cards)
+            part = export_format.gather(load_lesson(file, max_bytes=max_bytes), updated)
+            if part is not None:
+                parts.append(part)
+                lesson.deck, lesson.cards = part.name, part.count
         except StudygenError as error:
             lesson.error = error
     if any(lesson.error for lesson in result.lessons):
         return result
-    if not decks:
-        raise StudygenError(_no_cards(path, result.lessons))
+    if not parts:
+        raise StudygenError(_nothing_to_export(path, result.lessons, export_format))
     target = out if out is not None else default_target(path, export_format)
-    _write(target, export_format, decks, result)
+    _write(target, export_format, parts, result)
     return result
 
 
-def default_target(path: Path, export_format: Export) -> Path:
+def default_target(path: Path, export_format: Export[Any]) -> Path:
     """Name the file an export writes without `-o`: after the lesson file or the folder."""
     name = path.stem if path.is_file() else (path.resolve().name or "lessons")
     return DEFAULT_FOLDER / f"{name}{export_format.suffix}"
 
 
-def _no_cards(path: Path, lessons: list[ExportedLesson]) -> str:
-    """Say that there is nothing to export, and how to give a lesson cards."""
-    how = "add a `flashcards:` list, each card with a `question:` and an `answer:`"
+def _nothing_to_export(path: Path, lessons: list[ExportedLesson], export_format: Export[Any]) -> str:
+    """Say that there is nothing to export, and how to give a lesson what the format exports."""
+    needs, how = export_format.needs, export_format.how
     if len(lessons) == 1:
-        return f"{shown(lessons[0].file)}: the lesson has no flashcards to export: {how}"
-    return f"none of the {len(lessons)} lessons in {shown(path)} has flashcards to export: {how}"
+        return f"{shown(lessons[0].file)}: the lesson has no {needs} to export: {how}"
+    return f"none of the {len(lessons)} lessons in {shown(path)} has {needs} to export: {how}"
 
 
-def _write(target: Path, export_format: Export, decks: list[Deck], result: ExportResult) -> None:
+def _write(target: Path, export_format: Export[Any], parts: list[Part], result: ExportResult) -> None:
     """Publish the export file (with its images, if it cannot carry them) all at once."""
-    files = {target.name: export_format.write(decks)}
-    images = {m.name: m.data for deck in decks for m in deck.media} if export_format.media_beside else {}
+    files = {target.name: export_format.write(parts)}
+    images = {m.name: m.data for part in parts for m in part.media} if export_format.media_beside else {}
     files.update(images)
     # publish() opens the folder itself with O_NOFOLLOW: `-o deck.apkg` means the current folder's path.
     folder = target.absolute().parent

@@ -1,41 +1,99 @@
-"""The registry of exports: each format a lesson's flashcards travel in, one module each.
+"""The registry of exports: each format lessons travel in, one module each.
 
-An export is one module of this package with a `write(decks) -> bytes` function and one line in
-`EXPORTS`; `studygen export --to` choices, default file names and docs read this registry. The
-modules import nothing heavy at the top, so the CLI can list the formats instantly.
+An export is a module of this package with a `write(parts) -> bytes` function, a `gather` that turns
+one loaded lesson into the part it contributes (a flashcard deck, a Moodle question bank), and one
+line in `EXPORTS`; `studygen export --to` choices, default file names and docs read this registry.
+The modules import nothing heavy at the top, so the CLI can list the formats instantly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from studygen.exports import anki, quizlet, tsv
+from studygen.exports import anki, moodle, quizlet, tsv
 
 if TYPE_CHECKING:
-    from studygen.exports.decks import Deck
+    from studygen.exports.decks import Deck, Medium
+    from studygen.lesson import LoadedLesson
+
+
+class Part(Protocol):
+    """What one lesson contributes to an export file: a name, how many items, and the images they show."""
+
+    @property
+    def name(self) -> str:
+        """The lesson's title, as the app shows it (a deck's or a category's name)."""
+
+    @property
+    def count(self) -> int:
+        """How many cards or questions the lesson gives."""
+
+    @property
+    def media(self) -> tuple[Medium, ...]:
+        """The image files the items show."""
+
+
+P = TypeVar("P", bound=Part)
 
 
 @dataclass(frozen=True)
-class Export:
-    """One export format: its name for `--to`, its file suffix and how it writes decks."""
+class Export(Generic[P]):
+    """One export format: its name for `--to`, its file suffix, and how it gathers and writes lessons."""
 
     name: str
     suffix: str
     description: str
-    write: Callable[[Sequence[Deck]], bytes]
+    gather: Callable[[LoadedLesson, int | None], P | None]
+    """Turn a loaded lesson into its part, given the modification time its items carry (see
+    `export.updated`); None when the lesson has nothing this format exports."""
+    write: Callable[[Sequence[P]], bytes]
     media_beside: bool
-    """Whether the images the cards show are written beside the file (it cannot carry them itself)."""
+    """Whether the images the items show are written beside the file (it cannot carry them itself)."""
+    item: str = "card"
+    """What one exported item is called in messages: "card", "question"."""
+    group: str = "deck"
+    """What a lesson becomes in the app: "deck", "category"."""
+    needs: str = "flashcards"
+    """What a lesson must have to give anything, for the message when none has it."""
+    how: str = "add a `flashcards:` list, each card with a `question:` and an `answer:`"
+    """How a teacher gives a lesson what this format exports."""
 
 
-EXPORTS: dict[str, Export] = {
+def _deck(loaded: LoadedLesson, updated: int | None) -> Deck | None:
+    """Gather a lesson's flashcards as a deck, or None if it has none."""
+    from studygen.exports.decks import deck_of  # here: the CLI lists formats without the lesson model
+
+    return deck_of(loaded, updated=updated) if loaded.worked.flashcards else None
+
+
+EXPORTS: dict[str, Export[Any]] = {
     export.name: export
     for export in (
-        Export("anki", ".apkg", "Anki package: one deck per lesson, images inside", anki.write, False),
-        Export("tsv", ".anki.txt", "Anki text import: tab-separated, with header lines", tsv.write, True),
+        Export("anki", ".apkg", "Anki package: one deck per lesson, images inside", _deck, anki.write, False),
         Export(
-            "quizlet", ".quizlet.txt", "Quizlet paste import: term, tab, definition", quizlet.write, False
+            "tsv", ".anki.txt", "Anki text import: tab-separated, with header lines", _deck, tsv.write, True
+        ),
+        Export(
+            "quizlet",
+            ".quizlet.txt",
+            "Quizlet paste import: term, tab, definition",
+            _deck,
+            quizlet.write,
+            False,
+        ),
+        Export(
+            "moodle",
+            ".moodle.xml",
+            "Moodle XML for a question bank: the exercises, one category per lesson, images inside",
+            moodle.gather,
+            moodle.write,
+            False,
+            item="question",
+            group="category",
+            needs="exercises",
+            how="add an `exercises:` list (see docs/lesson-format.md)",
         ),
     )
 }

@@ -51,13 +51,18 @@ class Deck:
     updated: int
     """Seconds since 1970 that the notes carry as their modification time (see `export.updated`)."""
 
+    @property
+    def count(self) -> int:
+        """How many cards the deck holds."""
+        return len(self.cards)
+
 
 def deck_of(loaded: LoadedLesson, *, updated: int | None) -> Deck:
     """Turn a loaded lesson's cards into a deck; `updated` None means the lesson's and images' file times."""
     media: dict[str, Medium] = {}
 
     def packed(source: str) -> str:
-        return _pack(source, loaded.folder, media)
+        return pack(source, loaded.folder, media)
 
     worked = loaded.worked.flashcards
     keys = card_keys(loaded.lesson.flashcards, [card.question for card in worked])
@@ -86,7 +91,7 @@ def deck_of(loaded: LoadedLesson, *, updated: int | None) -> Deck:
     )
 
 
-def _pack(source: str, folder: Path, media: dict[str, Medium]) -> str:
+def pack(source: str, folder: Path, media: dict[str, Medium]) -> str:
     """Check an image as `check` does, keep its bytes under a name made from them, and return that name."""
     file = image_file(source, folder)
     if file is None:  # an inline `data:` image (at most 64 KiB) travels inside the card's HTML

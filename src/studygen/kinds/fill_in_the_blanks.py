@@ -70,6 +70,8 @@ class WorkedBlank:
     """The gap's CSS width, e.g. `5.2em`: room for the longest answer, or the width the lesson gives."""
     points: WorkedPoints | None = None
     """What the blank is worth (the exercise's `points_each`), or None; templates need not print it."""
+    accepted: tuple[str, ...] = ()
+    """Plain text: every answer the blank accepts, the first one first (for exports that grade it)."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ def _work_blank(blank: _Written, where: Path_, problems: list[LessonProblem]) ->
         answer=answers[0],
         also=words.ALSO_ACCEPTED.format(alternatives=", ".join(others)) if others else None,
         width=_gap_width(characters),
+        accepted=tuple(answers),
     )
 
 

@@ -18,6 +18,9 @@ FALSE = "False"
 MARKING = "Marking"
 """Labels the marking note under a written answer's model answer in the key."""
 
+NONE_OF_THESE = "None of these"
+"""The extra answer a choice item that no option fits has where it is a multiple choice (Moodle)."""
+
 CHOOSE_ALL = "Choose all that apply."
 """Printed under a multiple-choice question with several correct options."""
 
