@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
-from studygen.documents import DOCUMENTS, PAPERS, Document, Paper
+from studygen.documents import ANSWERS_ALL, DOCUMENTS, MAX_VERSIONS, PAPERS, VERSIONED, Document, Paper
 from studygen.errors import BuildError, LessonError, Problem, StudygenError, shown
 from studygen.fit import Misfit, Shrunk, TextDoesNotFit
 from studygen.lesson_files import find_lessons
@@ -20,9 +20,11 @@ from studygen.worker import Limits, Worker
 if TYPE_CHECKING:
     import jinja2
 
+    from studygen.answers_all import AnswerTable
     from studygen.cards import Deck
     from studygen.lesson import LoadedLesson
     from studygen.pdf import Renderer
+    from studygen.variants import Version
 
 
 DEFAULT_LIMITS = Limits()
@@ -41,6 +43,12 @@ class Job:
     cards: PrintSettings = DEFAULT_PRINT
     allow_overflow: bool = False
     """Print card text that cannot fit even at its smallest size, with a warning, instead of failing."""
+    variants: int = 0
+    """How many versions `--variants` asks for (0: none); the plain job then also renders answers-all."""
+    seed: int = 1
+    """The seed the versions are drawn with."""
+    version: int | None = None
+    """Render this version's worksheet and key instead of the lesson's documents."""
 
 
 @dataclass(frozen=True)
@@ -100,11 +108,18 @@ def build(
     max_bytes: int = MAX_FILE_BYTES,
     cards: PrintSettings = DEFAULT_PRINT,
     allow_overflow: bool = False,
+    variants: int = 0,
+    seed: int = 1,
 ) -> Iterator[LessonResult]:
     """Build every lesson in paths, yielding a result per lesson; a failure stops only its lesson.
 
     `cards` chooses the flashcards' layout, size and printer settings; a lesson's own `card_layout:`
-    and `card_size:` apply where it leaves them out.
+    and `card_size:` apply where it leaves them out. With `variants`, each lesson's worksheet and key
+    are also written once per version, drawn with `seed`, beside answers-all.
+
+    Each version renders as its own job, under the same limits as the lesson's plain documents: N
+    versions need N times the time of one worksheet and key, which a limit meant for one lesson must
+    not cut short, while each job stays bounded by it (so a lesson takes at most N + 1 times --timeout).
     """
     files = find_lessons(paths)
     documents = tuple(name for name in DOCUMENTS if name in only)
@@ -112,11 +127,14 @@ def build(
     try:
         for file in files:
             result = LessonResult(file)
-            job = Job(file, documents, paper, format, templates, max_bytes, cards, allow_overflow)
+            job = Job(
+                file, documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed
+            )
             try:
                 rendered: RenderedLesson = worker.run(job, name=shown(file))
+                rendered = _with_versions(rendered, job, worker)
                 result.warnings.extend(rendered.warnings)
-                _write(out / rendered.slug, rendered, result, f".{format}")
+                _write(out / rendered.slug, rendered, result, job)
             except StudygenError as error:
                 result.error = error
             yield result
@@ -124,40 +142,99 @@ def build(
         worker.close()
 
 
+def _with_versions(rendered: RenderedLesson, job: Job, worker: Worker) -> RenderedLesson:
+    """Render each version's worksheet and key as a job of its own, after the lesson's own documents."""
+    if not job.variants or not _versioned(job.documents, rendered.skipped):
+        return rendered
+    files = list(rendered.files)
+    for number in range(1, job.variants + 1):
+        version: RenderedLesson = worker.run(replace(job, version=number), name=shown(job.file))
+        files.extend(version.files)
+    return replace(rendered, files=tuple(files))
+
+
+def _versioned(documents: Sequence[str], skipped: Sequence[str]) -> tuple[str, ...]:
+    """The documents versions are made of: the worksheet and the key, if built and not empty."""
+    return tuple(name for name in VERSIONED if name in documents and name not in skipped)
+
+
 def render_lesson(job: Job) -> RenderedLesson:
     """Load a lesson and render its documents in memory; runs inside a worker process."""
+    from studygen.answers_all import answers_all
     from studygen.lesson import load_lesson
+    from studygen.variants import version, versions
 
     loaded = load_lesson(job.file, max_bytes=job.max_bytes)
     env = _environment(job.templates)
-    files: list[RenderedFile] = []
+    if job.version is not None:
+        drawn = version(loaded, job.version, job.seed)
+        names = _versioned(job.documents, ())
+        files = [_rendered(loaded, DOCUMENTS[name], job, env, version=drawn) for name in names]
+        return RenderedLesson(loaded.slug, tuple(files), ())
+    files = []
     skipped: list[str] = []
     for name in job.documents:
         document = DOCUMENTS[name]
         if not document.wanted(loaded.lesson):
             skipped.append(name)
             continue
-        try:
-            files.append(_render_document(loaded, document, job, env))
-        except TextDoesNotFit as error:
-            raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
-        except StudygenError as error:
-            raise BuildError(f"{shown(loaded.file)}: {name}: {error.format_message()}") from None
-        except RecursionError:
-            raise BuildError(f"{shown(loaded.file)}: {name}: {_too_deep(loaded)}") from None
+        files.append(_rendered(loaded, document, job, env))
+    if job.variants:
+        drawn_all = versions(loaded, job.variants, job.seed)  # draws all first: a bad draw fails here
+        if "answer-key" in job.documents and ANSWERS_ALL.wanted(loaded.lesson):
+            files.append(_rendered(loaded, ANSWERS_ALL, job, env, answers=answers_all(drawn_all)))
     return RenderedLesson(loaded.slug, tuple(files), tuple(skipped))
 
 
-def _render_document(
-    loaded: LoadedLesson, document: Document, job: Job, env: jinja2.Environment
+def _rendered(
+    loaded: LoadedLesson,
+    document: Document,
+    job: Job,
+    env: jinja2.Environment,
+    *,
+    version: Version | None = None,
+    answers: tuple[AnswerTable, ...] | None = None,
 ) -> RenderedFile:
-    """Render one document of a lesson as HTML or PDF."""
+    """Render one document, placing what cannot print at its lesson line."""
+    try:
+        return _render_document(loaded, document, job, env, version=version, answers=answers)
+    except TextDoesNotFit as error:
+        raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
+    except StudygenError as error:
+        raise BuildError(f"{shown(loaded.file)}: {document.name}: {error.format_message()}") from None
+    except RecursionError:
+        raise BuildError(f"{shown(loaded.file)}: {document.name}: {_too_deep(loaded)}") from None
+
+
+def _render_document(
+    loaded: LoadedLesson,
+    document: Document,
+    job: Job,
+    env: jinja2.Environment,
+    *,
+    version: Version | None = None,
+    answers: tuple[AnswerTable, ...] | None = None,
+) -> RenderedFile:
+    """Render one document of a lesson (or of one of its versions) as HTML or PDF."""
     from studygen.render import render_document, stock_templates
 
     paper = PAPERS[job.paper]
+    if answers is not None:  # a version per column: the grid reads best across a landscape page
+        paper = Paper(paper.name, paper.height_mm, paper.width_mm)
     deck = _deck(loaded, job.cards, paper) if document.name == "flashcards" else None
     name = deck.layout.file_stem if deck is not None else document.name
-    html = render_document(env, loaded, document, paper=paper, preview=job.format == "html", cards=deck)
+    if version is not None and version.number is not None:
+        name = version_name(name, version.number)
+    html = render_document(
+        env,
+        loaded,
+        document,
+        paper=paper,
+        preview=job.format == "html",
+        cards=deck,
+        version=version,
+        answers_all=answers,
+    )
     if job.format == "html":
         return RenderedFile(f"{name}.html", html.encode(), None)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
@@ -237,10 +314,31 @@ def _output_names(document: str) -> tuple[str, ...]:
     return OUTPUT_NAMES if document == "flashcards" else (document,)
 
 
-def _write(folder: Path, rendered: RenderedLesson, result: LessonResult, suffix: str) -> None:
+def version_name(document: str, number: int) -> str:
+    """The file stem of a version's document: `worksheet-v03`."""
+    return f"{document}-v{number:02}"
+
+
+def _stale_versions(job: Job, skipped: Sequence[str]) -> list[str]:
+    """Versions an earlier, larger `--variants` build wrote (or any, for a document not built now)."""
+    built = _versioned(job.documents, skipped) if job.variants else ()
+    stale = [
+        version_name(name, number)
+        for name in VERSIONED
+        if name in job.documents
+        for number in range(job.variants + 1 if name in built else 1, MAX_VERSIONS + 1)
+    ]
+    if "answer-key" in job.documents and "answer-key" not in built:
+        stale.append(ANSWERS_ALL.name)
+    return stale
+
+
+def _write(folder: Path, rendered: RenderedLesson, result: LessonResult, job: Job) -> None:
     """Publish a lesson's documents as one set; remove those the lesson no longer has."""
+    suffix = f".{job.format}"
     documents = {file.name: file.data for file in rendered.files}
     stale = [f"{name}{suffix}" for skipped in rendered.skipped for name in _output_names(skipped)]
+    stale += [f"{name}{suffix}" for name in _stale_versions(job, rendered.skipped)]
     try:
         publish(folder, documents, remove=stale)
     except OutputError as error:

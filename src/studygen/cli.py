@@ -14,7 +14,7 @@ import click
 
 from studygen import __version__
 from studygen.cards import FLIPS, LAYOUTS, SIZE_HELP, back_offset, card_size
-from studygen.documents import DOCUMENTS, FORMATS, PAPERS
+from studygen.documents import DEFAULT_SEED, DOCUMENTS, FORMATS, MAX_VERSIONS, PAPERS
 from studygen.errors import InternalError, StudygenError, hidden_characters, quoted, shown
 from studygen.exports import EXPORTS
 from studygen.interrupts import Interrupted, stop_on_signals
@@ -200,6 +200,19 @@ def cli() -> None:
     help="Print card text that does not fit at its smallest size smaller still, with a warning, "
     "instead of failing.",
 )
+@click.option(
+    "--variants",
+    type=click.IntRange(1, MAX_VERSIONS),
+    metavar="N",
+    help=f"Also write N versions (1 to {MAX_VERSIONS}) of the worksheet and key, each with its own drawn "
+    "values and shuffled options (worksheet-v01 …), and answers-all with every version's answers.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    help=f"Draw the versions with this whole number (default {DEFAULT_SEED}): the same seed gives the "
+    "same versions on every machine.",
+)
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -213,10 +226,14 @@ def build(
     flip: str,
     offset: tuple[float, float],
     allow_overflow: bool,
+    variants: int | None,
+    seed: int | None,
     max_lesson_kb: int,
     debug: bool,
 ) -> None:
     """Build lessons (files or folders; default content/) into documents."""
+    if seed is not None and variants is None:
+        raise click.UsageError("--seed chooses how versions are drawn: add --variants N to make N versions")
     from studygen.build import build as build_lessons
     from studygen.cards import PrintSettings
     from studygen.worker import Limits
@@ -234,6 +251,8 @@ def build(
             max_bytes=max_lesson_kb * 1024,
             cards=PrintSettings(layout, size, flip, offset),
             allow_overflow=allow_overflow,
+            variants=variants or 0,
+            seed=DEFAULT_SEED if seed is None else seed,
         )
         for result in results:
             _warn_if_hidden(result.file)

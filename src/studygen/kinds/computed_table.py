@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, Flag, InlineMarkdown, Model, Quantity, Symbol, Text, UnitText
+from studygen.fields import Exercise, Flag, Given, InlineMarkdown, Model, Quantity, Symbol, Text, UnitText
 from studygen.formulas import Working
 from studygen.formulas.units import Quantity as QuantityValue
 from studygen.formulas.units import Unit
@@ -55,7 +55,7 @@ class ComputedTable(Exercise):
 
     kind: Literal["computed-table"]
     """Says what kind of exercise this is."""
-    given: dict[Symbol, Quantity] = Field(default_factory=dict)
+    given: dict[Symbol, Given] = Field(default_factory=dict)
     """Values that stay the same in every row, e.g. `{ε: 0.05}` or `{g: 9.8 m/s²}`; printed above the
     table as `ε = 0.05`."""
     rows: Row

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Markdown, Model
+from studygen.fields import MAX_LOCAL_VALUES, Exercise, Flag, InlineMarkdown, LocalValues, Markdown, Model
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
@@ -40,6 +40,9 @@ class MultipleChoiceQuestion(Model):
     given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
     """Values only this question's prompt and options print, e.g. `{t: 2}` for `{=4.9 * t^2} m` (see
     Values in text); not printed by themselves."""
+    shuffle: Flag | None = None
+    """`false` keeps this question's options in the order written in every version, e.g. when its last
+    option is "All of the above"; not given: as the exercise's `shuffle` says."""
 
 
 class MultipleChoice(Exercise):
@@ -49,6 +52,10 @@ class MultipleChoice(Exercise):
     """Says what kind of exercise this is."""
     questions: list[MultipleChoiceQuestion] = Field(min_length=1, max_length=50)
     """The questions, numbered in this order."""
+    shuffle: Flag = True
+    """Each version built with `--variants` prints the options in its own order, the key's letters
+    following; `false` keeps them as written in every version. A build without `--variants` always
+    prints them as written."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, Markdown, Quantity, Symbol, Text
+from studygen.fields import Exercise, Given, Markdown, Symbol, Text
 from studygen.formulas import Working, parse
 from studygen.formulas.units import Quantity as QuantityValue
 from studygen.formulas.units import Unit
@@ -36,7 +36,7 @@ class NumericProblem(Exercise):
     """Says what kind of exercise this is."""
     prompt: Markdown
     """The problem as the student reads it, e.g. `A ball is dropped from rest and falls for 3 s.`"""
-    given: dict[Symbol, Quantity] = Field(default_factory=dict, max_length=12)
+    given: dict[Symbol, Given] = Field(default_factory=dict, max_length=12)
     """The values the formulas use, e.g. `{g: 9.8, t: 3}` or `{g: 9.8 m/s², t: 3 s}`; printed under the
     prompt as `g = 9.8, t = 3`."""
     asked: list[Asked] = Field(min_length=1, max_length=8)
