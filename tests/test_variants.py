@@ -393,3 +393,63 @@ def test_seed_without_variants_is_a_usage_error(tmp_path: Path) -> None:
 def test_variants_must_be_1_to_99(tmp_path: Path, count: str) -> None:
     code, output = run("build", write(tmp_path, DROP), "--out", tmp_path / "out", "--variants", count)
     assert code == 2 and "1<=x<=99" in output
+
+
+LESSON_VALUES = """\
+title: Sums
+values:
+  a: {from: 1, to: 9, step: 1}
+  b: [0, 1, 2, 3, 4, 5]
+conditions:
+  - a > b
+exercises:
+  - kind: written-answer
+    title: Subtract
+    questions:
+      - question: "Work out {=a} − {=b}."
+        answer: "{=a - b}"
+"""
+
+
+def test_lesson_conditions_hold_for_the_lessons_values(tmp_path: Path) -> None:
+    drawn = versions(load_lesson(write(tmp_path, LESSON_VALUES, "sums")), 20, seed=3)
+    pairs = set()
+    for version in drawn:
+        [question] = version.worked.exercises[0].body.questions  # type: ignore[attr-defined]
+        a, b = map(int, re.fullmatch(r"Work out (\d) − (\d)\.", question.question).groups())  # type: ignore[union-attr]
+        assert a > b and question.answer == str(a - b)
+        pairs.add((a, b))
+    assert len(pairs) >= 8
+
+
+def test_a_lesson_condition_broken_as_written_is_reported_at_it(tmp_path: Path) -> None:
+    with pytest.raises(LessonError) as raised:
+        load_lesson(write(tmp_path, LESSON_VALUES.replace("b: [0,", "b: [9,"), "sums"))
+    [problem] = raised.value.problems
+    assert (problem.line, problem.key) == (6, "conditions[0]")
+    assert problem.message.startswith(
+        "condition 'a > b' does not hold for the values as written (a = 1, b = 9)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "holds"),
+    [("h > w", True), ("h < w", False), ("h = 1000 * w", False), ("w * 1000 < h", False), ("h >= 50", True)],
+)
+def test_conditions_convert_units_of_one_kind(tmp_path: Path, condition: str, holds: bool) -> None:
+    lesson = DROP.replace("g: 10 m/s²", "g: 10 m/s²\n      w: 0.05 km").replace("- h > d", f"- {condition}")
+    if holds:
+        load_lesson(write(tmp_path, lesson))  # h = 100 m as written, w = 50 m
+    else:
+        with pytest.raises(LessonError, match="does not hold for the values as written"):
+            load_lesson(write(tmp_path, lesson))
+
+
+def test_a_condition_comparing_different_kinds_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(LessonError) as raised:
+        load_lesson(write(tmp_path, DROP.replace("- h > d", "- h > t")))
+    [problem] = raised.value.problems
+    assert (
+        problem.message
+        == "condition 'h > t': cannot work it out: its sides measure different things (m and s)"
+    )

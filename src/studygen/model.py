@@ -116,7 +116,7 @@ class Lesson(Model):
     """Language of the lesson as a BCP 47 tag (`en`, `de`, `pt-BR`); recorded as the PDF's language."""
     values: LocalValues = Field(default_factory=dict, max_length=MAX_LESSON_VALUES)
     """Values any text of the lesson can print, e.g. `{P: 1000, r: 0.05}` for `{=P * (1 + r)^2}` (see
-    Values in text); at most 100."""
+    Values in text); at most 100. Each version may draw a value from a list or range (see Versions)."""
     conditions: list[Condition] = Field(default_factory=list, max_length=MAX_CONDITIONS)
     """What the lesson's `values:` must satisfy in every version, e.g. `a > b` (see Versions); the values
     as written must satisfy them too."""

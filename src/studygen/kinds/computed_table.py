@@ -57,7 +57,7 @@ class ComputedTable(Exercise):
     """Says what kind of exercise this is."""
     given: dict[Symbol, Given] = Field(default_factory=dict)
     """Values that stay the same in every row, e.g. `{ε: 0.05}` or `{g: 9.8 m/s²}`; printed above the
-    table as `ε = 0.05`."""
+    table as `ε = 0.05`. Each version may draw a value from a list or range (see Versions)."""
     rows: Row
     """The parameter that changes from row to row and its values."""
     columns: list[Column] = Field(min_length=1, max_length=6)

@@ -35,8 +35,8 @@ class MultipleChoiceQuestion(Model):
     prompt: Markdown = Field(max_length=2000)
     """The question."""
     options: list[MultipleChoiceOption] = Field(min_length=2, max_length=MAX_OPTIONS)
-    """The options, lettered A, B, C… in this order. With several correct ones the worksheet
-    prints "Choose all that apply."."""
+    """The options, lettered A, B, C… in this order (each version of `--variants` shuffles them, unless
+    `shuffle: false`). With several correct ones the worksheet prints "Choose all that apply."."""
     given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
     """Values only this question's prompt and options print, e.g. `{t: 2}` for `{=4.9 * t^2} m` (see
     Values in text); not printed by themselves."""

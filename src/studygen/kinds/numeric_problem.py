@@ -38,7 +38,7 @@ class NumericProblem(Exercise):
     """The problem as the student reads it, e.g. `A ball is dropped from rest and falls for 3 s.`"""
     given: dict[Symbol, Given] = Field(default_factory=dict, max_length=12)
     """The values the formulas use, e.g. `{g: 9.8, t: 3}` or `{g: 9.8 m/s², t: 3 s}`; printed under the
-    prompt as `g = 9.8, t = 3`."""
+    prompt as `g = 9.8, t = 3`. Each version may draw a value from a list or range (see Versions)."""
     asked: list[Asked] = Field(min_length=1, max_length=8)
     """The quantities to find, in order; a formula may use the `symbol` of one asked before it."""
     working_lines: int = Field(default=3, ge=0, le=20)
