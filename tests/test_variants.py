@@ -315,12 +315,17 @@ def test_the_version_label_is_on_every_page_and_in_the_title(tmp_path: Path) -> 
 
 
 def test_rebuilding_with_the_same_seed_gives_the_same_bytes(ten: Path, tmp_path: Path) -> None:
-    code, output = run("build", write(tmp_path, DROP), "--out", tmp_path / "again", "--variants", "10")
+    assert sorted(path.name for path in ten.iterdir()) == sorted(
+        ["worksheet.pdf", "answer-key.pdf", "answers-all.pdf"]
+        + [f"{name}-v{n:02}.pdf" for name in ("worksheet", "answer-key") for n in range(1, 11)]
+    )
+    # Fewer versions, to keep the test quick: version k does not depend on how many there are.
+    code, output = run("build", write(tmp_path, DROP), "--out", tmp_path / "again", "--variants", "3")
     assert code == 0, output
     again = tmp_path / "again" / "drop"
-    names = sorted(path.name for path in ten.iterdir())
-    assert names == sorted(path.name for path in again.iterdir())
-    assert len(names) == 2 + 20 + 1
+    names = [
+        f"{name}{part}.pdf" for name in ("worksheet", "answer-key") for part in ("", "-v01", "-v02", "-v03")
+    ]
     assert all((ten / name).read_bytes() == (again / name).read_bytes() for name in names)
 
 
@@ -406,7 +411,7 @@ exercises:
   - kind: written-answer
     title: Subtract
     questions:
-      - question: "Work out {=a} − {=b}."
+      - question: "Work out {=a} minus {=b}."
         answer: "{=a - b}"
 """
 
@@ -416,7 +421,7 @@ def test_lesson_conditions_hold_for_the_lessons_values(tmp_path: Path) -> None:
     pairs = set()
     for version in drawn:
         [question] = version.worked.exercises[0].body.questions  # type: ignore[attr-defined]
-        a, b = map(int, re.fullmatch(r"Work out (\d) − (\d)\.", question.question).groups())  # type: ignore[union-attr]
+        a, b = map(int, re.fullmatch(r"Work out (\d) minus (\d)\.", question.question).groups())  # type: ignore[union-attr]
         assert a > b and question.answer == str(a - b)
         pairs.add((a, b))
     assert len(pairs) >= 8
@@ -453,3 +458,74 @@ def test_a_condition_comparing_different_kinds_is_refused(tmp_path: Path) -> Non
         problem.message
         == "condition 'h > t': cannot work it out: its sides measure different things (m and s)"
     )
+
+
+def test_a_value_the_lesson_draws_is_the_same_in_an_exercise_that_repeats_it(tmp_path: Path) -> None:
+    lesson = """\
+title: Shared
+values:
+  t: [1 s, 2 s, 3 s, 4 s, 5 s, 6 s]
+intro: "Every ball falls for {=t}."
+exercises:
+  - kind: numeric-problem
+    title: Drop
+    prompt: A ball is dropped.
+    given: {g: 10 m/s², t: [1 s, 2 s, 3 s, 4 s, 5 s, 6 s]}
+    asked:
+      - {label: Distance fallen, symbol: d, formula: g * t^2 / 2, unit: m}
+"""
+    times = set()
+    for version in versions(load_lesson(write(tmp_path, lesson, "shared")), 8, seed=1):
+        assert version.worked.intro is not None
+        t = version.worked.intro.removeprefix("Every ball falls for ").removesuffix("\u202fs.")
+        assert version.worked.exercises[0].body.given[1] == f"t = {t}\u202fs"  # type: ignore[attr-defined]
+        times.add(t)
+    assert len(times) >= 3
+
+
+def test_versions_that_are_all_alike_are_warned_about(tmp_path: Path) -> None:
+    lesson = write(
+        tmp_path,
+        DROP.replace("[1 s, 2 s, 3 s, 4 s, 5 s, 6 s, 7 s, 8 s]", "1 s").replace(
+            "{from: 100 m, to: 400 m, step: 10 m}", "100 m"
+        ),
+    )
+    result = CliRunner().invoke(
+        cli, ["build", str(lesson), "--out", str(tmp_path / "out"), "--variants", "2", "--format", "html"]
+    )
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"Warning: {lesson}: all 2 versions are the same: give a value as a list or a range to draw from, "
+        "e.g. `t: [2, 3, 4]` (see Versions in docs/lesson-format.md)\n"
+    )
+    assert (tmp_path / "out" / "drop" / "worksheet-v02.html").exists()
+
+
+def test_each_version_renders_as_its_own_job_under_the_lessons_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studygen import build as build_module
+    from studygen.worker import Limits
+
+    jobs: list[tuple[int | None, Limits]] = []
+
+    class InProcess:
+        """A worker that runs each job here and notes it, with the limits it would run under."""
+
+        def __init__(self, task: object, limits: Limits) -> None:
+            self.limits = limits
+
+        def run(self, job: build_module.Job, *, name: str) -> object:
+            jobs.append((job.version, self.limits))
+            return build_module.render_lesson(job)
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(build_module, "Worker", InProcess)
+    limits = Limits(seconds=7, memory_mb=512)
+    [result] = build_module.build(
+        [write(tmp_path, DROP)], out=tmp_path / "out", format="html", limits=limits, variants=3, seed=1
+    )
+    assert result.error is None
+    assert jobs == [(None, limits), (1, limits), (2, limits), (3, limits)]

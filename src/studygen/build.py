@@ -69,11 +69,13 @@ class RenderedLesson:
     slug: str
     files: tuple[RenderedFile, ...]
     skipped: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    """Warnings about the lesson as a whole rather than one document (versions that are all alike)."""
 
     @property
     def warnings(self) -> list[str]:
-        """Every document's warnings, in build order."""
-        return [warning for file in self.files for warning in file.warnings]
+        """The lesson's and every document's warnings, in build order."""
+        return [*self.notes, *(warning for file in self.files for warning in file.warnings)]
 
 
 @dataclass(frozen=True)
@@ -179,11 +181,17 @@ def render_lesson(job: Job) -> RenderedLesson:
             skipped.append(name)
             continue
         files.append(_rendered(loaded, document, job, env))
+    notes: tuple[str, ...] = ()
     if job.variants:
         drawn_all = versions(loaded, job.variants, job.seed)  # draws all first: a bad draw fails here
         if "answer-key" in job.documents and ANSWERS_ALL.wanted(loaded.lesson):
             files.append(_rendered(loaded, ANSWERS_ALL, job, env, answers=answers_all(drawn_all)))
-    return RenderedLesson(loaded.slug, tuple(files), tuple(skipped))
+        if len(drawn_all) > 1 and all(v.worked == drawn_all[0].worked for v in drawn_all[1:]):
+            notes = (
+                f"{shown(loaded.file)}: all {len(drawn_all)} versions are the same: give a value as a list "
+                "or a range to draw from, e.g. `t: [2, 3, 4]` (see Versions in docs/lesson-format.md)",
+            )
+    return RenderedLesson(loaded.slug, tuple(files), tuple(skipped), notes)
 
 
 def _rendered(

@@ -61,9 +61,19 @@ class Draws:
         parts = (str(self.seed), self.slug, place, name, str(self.version), str(attempt))
         return int.from_bytes(hashlib.sha256("\n".join(parts).encode("utf-8")).digest(), "big")
 
-    def picker(self, attempt: int) -> Pick:
-        """Pick each drawn value at this attempt."""
-        return lambda place, name, drawn: drawn.pick(self.number(place, name, attempt) % drawn.count)
+    def picker(self, attempt: int, outer: Mapping[str, tuple[Drawn, Quantity]] | None = None) -> Pick:
+        """Pick each drawn value at this attempt; a name the lesson's `values:` draws alike takes its value.
+
+        A formula reads only its exercise's `given:`, so a value the lesson's text prints and an
+        exercise computes with is written in both, and must be the same value in every version.
+        """
+
+        def pick(place: str, name: str, drawn: Drawn) -> Quantity:
+            if outer and name in outer and outer[name][0] == drawn:
+                return outer[name][1]
+            return drawn.pick(self.number(place, name, attempt) % drawn.count)
+
+        return pick
 
     def shuffled(self, place: str, count: int) -> list[int]:
         """Shuffle 0 … count - 1 (Fisher-Yates), each swap drawn from the hash at its step."""
@@ -127,11 +137,14 @@ def drawn_lesson(lesson: Lesson, draws: Draws) -> tuple[Lesson, list[LessonProbl
     problems: list[LessonProblem] = []
     values = _drawn_values(lesson, draws, problems)
     scope = dict(values.values)
+    outer = {
+        name: (written, scope[name]) for name, written in lesson.values.items() if isinstance(written, Drawn)
+    }
     exercises = [
-        _shuffled(_drawn_exercise(exercise, number, scope, draws, problems), number, draws)
+        _shuffled(_drawn_exercise(exercise, number, scope, outer, draws, problems), number, draws)
         for number, exercise in enumerate(lesson.exercises)
     ]
-    rest = with_values(lesson.model_copy(update={"exercises": [], "values": {}}), (), draws.picker(0))
+    rest = with_values(lesson.model_copy(update={"exercises": [], "values": {}}), (), draws.picker(0, outer))
     return rest.model_copy(update={"values": values.values, "exercises": exercises}), problems
 
 
@@ -151,15 +164,16 @@ def _drawn_exercise(
     exercise: Exercise,
     number: int,
     scope: Mapping[str, Quantity],
+    outer: Mapping[str, tuple[Drawn, Quantity]],
     draws: Draws,
     problems: list[LessonProblem],
 ) -> Exercise:
-    """Draw one exercise's values until its conditions hold."""
+    """Draw one exercise's values until its conditions hold; those the lesson draws alike, as it drew them."""
     path: Path_ = ("exercises", number)
     checks = [read(text) for text in exercise.conditions]
 
     def attempt(count: int) -> _Draw:
-        drawn = with_values(exercise, path, draws.picker(count))
+        drawn = with_values(exercise, path, draws.picker(count, outer))
         return _Draw(drawn, {**scope, **getattr(drawn, "given", {})}, _answers_of(drawn, checks, path))
 
     given: Mapping[str, Quantity] = getattr(exercise, "given", {})
