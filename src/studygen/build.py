@@ -162,9 +162,8 @@ def _versioned(documents: Sequence[str], skipped: Sequence[str]) -> tuple[str, .
 
 def render_lesson(job: Job) -> RenderedLesson:
     """Load a lesson and render its documents in memory; runs inside a worker process."""
-    from studygen.answers_all import answers_all
     from studygen.lesson import load_lesson
-    from studygen.variants import version, versions
+    from studygen.variants import version
 
     loaded = load_lesson(job.file, max_bytes=job.max_bytes)
     env = _environment(job.templates)
@@ -181,17 +180,27 @@ def render_lesson(job: Job) -> RenderedLesson:
             skipped.append(name)
             continue
         files.append(_rendered(loaded, document, job, env))
-    notes: tuple[str, ...] = ()
-    if job.variants:
-        drawn_all = versions(loaded, job.variants, job.seed)  # draws all first: a bad draw fails here
-        if "answer-key" in job.documents and ANSWERS_ALL.wanted(loaded.lesson):
-            files.append(_rendered(loaded, ANSWERS_ALL, job, env, answers=answers_all(drawn_all)))
-        if len(drawn_all) > 1 and all(v.worked == drawn_all[0].worked for v in drawn_all[1:]):
-            notes = (
-                f"{shown(loaded.file)}: all {len(drawn_all)} versions are the same: give a value as a list "
-                "or a range to draw from, e.g. `t: [2, 3, 4]` (see Versions in docs/lesson-format.md)",
-            )
+    notes = _answers_all(loaded, job, env, skipped, files) if job.variants else ()
     return RenderedLesson(loaded.slug, tuple(files), tuple(skipped), notes)
+
+
+def _answers_all(
+    loaded: LoadedLesson, job: Job, env: jinja2.Environment, skipped: list[str], files: list[RenderedFile]
+) -> tuple[str, ...]:
+    """Draw every version, add answers-all to files if the key is built; warn if the versions are alike."""
+    from studygen.answers_all import answers_all
+    from studygen.variants import versions
+
+    drawn = versions(loaded, job.variants, job.seed)  # all drawn first: a draw that fails, fails here
+    if "answer-key" in job.documents and ANSWERS_ALL.wanted(loaded.lesson):
+        files.append(_rendered(loaded, ANSWERS_ALL, job, env, answers=answers_all(drawn)))
+    alike = all(other.worked == drawn[0].worked for other in drawn[1:])
+    if len(drawn) > 1 and alike and _versioned(job.documents, skipped):
+        return (
+            f"{shown(loaded.file)}: all {len(drawn)} versions are the same: give a value as a list or a "
+            "range to draw from, e.g. `t: [2, 3, 4]` (see Versions in docs/lesson-format.md)",
+        )
+    return ()
 
 
 def _rendered(
