@@ -204,8 +204,11 @@ def test_a_condition_that_is_not_one_comparison_is_refused(tmp_path: Path) -> No
         ("{from: 1, to: 5, step: -1}", "`step` must be more than 0, e.g. `step: 5`"),
         (
             "{from: 0, to: 1e9, step: 1}",
-            "the range has 1,000,000,001 steps, but at most 100,000 can be drawn from: take a larger `step` "
-            "or a narrower range",
+            "the range offers more than 100,000 values to draw from: take a larger `step`",
+        ),
+        (
+            "{from: 0, to: 1e99, step: 1e-99}",
+            "the range offers more than 100,000 values to draw from: take a larger `step`",
         ),
         ("{from: 1, to: 5}", "`step` is missing: a range to draw from has exactly `from`, `to` and `step`"),
         ("[1, abc]", "entry 2 is not a value: write a number such as `3`, or one with its unit such as"),

@@ -92,13 +92,15 @@ def _range(written: dict[object, object], one: Callable[[object], Quantity]) -> 
         raise ValueError("`step` must be more than 0, e.g. `step: 5`")
     if end.magnitude < start.magnitude:
         raise ValueError("`to` is less than `from`: give the smaller value as `from`")
-    count = int((end.magnitude - start.magnitude) // step.magnitude) + 1
-    if count > MAX_CHOICES:
+    span = end.magnitude - start.magnitude
+    # Compared before dividing: the quotient of `{from: 0, to: 1e99, step: 1e-99}` has more digits
+    # than Decimal keeps, and the division would fail instead of saying what to change.
+    if span >= step.magnitude * MAX_CHOICES:
         raise ValueError(
-            f"the range has {count:,} steps, but at most {MAX_CHOICES:,} can be drawn from: "
-            "take a larger `step` or a narrower range"
+            f"the range offers more than {MAX_CHOICES:,} values to draw from: take a larger `step` or a "
+            "narrower range"
         )
-    return Drawn(start.magnitude, start.unit, step=step.magnitude, count=count)
+    return Drawn(start.magnitude, start.unit, step=step.magnitude, count=int(span // step.magnitude) + 1)
 
 
 def _entry(value: object, one: Callable[[object], Quantity], what: str) -> Quantity:
