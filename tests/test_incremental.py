@@ -208,7 +208,7 @@ def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path: Path) -> None
         result = CliRunner().invoke(cli, ["build", str(ROOT / "content"), "--out", str(out), "--jobs", jobs])
         assert result.exit_code == 0, result.output
         outputs[jobs] = {path.relative_to(out): path.read_bytes() for path in sorted(out.rglob("*.pdf"))}
-    assert len(outputs["1"]) == 10  # the three example lessons' documents
+    assert len(outputs["1"]) == 12  # the four example lessons' documents
     assert outputs["1"] == outputs["2"]
 
 
@@ -227,3 +227,38 @@ def test_one_failing_lesson_does_not_stop_the_others_and_the_summary_names_it(tm
         f"s: 5 documents built (7 pages), 0 up to date, 1 failed: {tmp_path / 'b-bad.yaml'}"
     )
     assert result.stderr.startswith(f"Error: {tmp_path / 'b-bad.yaml'}:2:13: flashcards:")
+
+
+DRAWN = """\
+title: Drop
+exercises:
+  - kind: numeric-problem
+    title: A dropped ball
+    prompt: A ball falls from rest.
+    given: {g: 10, t: [1, 2, 3, 4, 5, 6]}
+    asked:
+      - {label: Distance, formula: g * t^2 / 2}
+"""
+
+
+def test_versions_are_skipped_when_up_to_date_and_rebuilt_alone_for_another_seed(tmp_path: Path) -> None:
+    lesson = tmp_path / "drop.yaml"
+    lesson.write_text(DRAWN, encoding="utf-8")
+    folder = tmp_path / "out" / "drop"
+
+    def build_versions(*options: str) -> dict[str, tuple[int, int]]:
+        result = build(lesson, "--format", "html", *options)
+        assert result.exit_code == 0, result.output
+        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.glob("*.html")}
+
+    first = build_versions("--variants", "3")
+    assert len(first) == 2 + 2 * 3 + 1
+    assert build_versions("--variants", "3") == first  # nothing changed: nothing written
+    reseeded = build_versions("--variants", "3", "--seed", "2")
+    changed = {name for name in first if reseeded[name] != first[name]}
+    assert changed == set(first) - {"worksheet.html", "answer-key.html"}
+    fewer = build_versions("--variants", "2", "--seed", "2")
+    assert set(fewer) == set(first) - {"worksheet-v03.html", "answer-key-v03.html"}
+    assert {name: fewer[name] for name in ("worksheet.html", "worksheet-v01.html")} == {
+        name: reseeded[name] for name in ("worksheet.html", "worksheet-v01.html")
+    }

@@ -148,7 +148,7 @@ def test_unknown_key_without_close_match_lists_allowed_keys(tmp_path: Path) -> N
     file = write(tmp_path, "title: x\nzzz: y\n")
     [message] = problems(file)
     assert message.startswith(
-        "2:1: zzz: unknown key 'zzz'; allowed here: author, card_layout, card_size, exercises,"
+        "2:1: zzz: unknown key 'zzz'; allowed here: author, card_layout, card_size, conditions, exercises,"
     )
 
 

@@ -87,7 +87,7 @@ def test_a_recursion_error_while_rendering_names_the_lesson_and_field(
 ) -> None:
     file = lesson_file(tmp_path, "*" * 6 + "deepest" + "*" * 6)
 
-    def overflow(*args: object) -> None:
+    def overflow(*args: object, **kwargs: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr("studygen.build._render_document", overflow)

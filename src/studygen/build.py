@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
-from studygen.documents import DOCUMENTS, PAPERS, Document, Paper, stock_templates
+from studygen.documents import (
+    ANSWERS_ALL,
+    DOCUMENTS,
+    MAX_VERSIONS,
+    PAPERS,
+    VERSIONED,
+    Document,
+    Paper,
+    stock_templates,
+)
 from studygen.errors import BuildError, LessonError, Problem, StudygenError, shown
 from studygen.fit import Misfit, Shrunk, TextDoesNotFit
 from studygen.lesson_files import find_lessons
@@ -33,9 +42,11 @@ from studygen.worker import Limits
 if TYPE_CHECKING:
     import jinja2
 
+    from studygen.answers_all import AnswerTable
     from studygen.cards import Deck
     from studygen.lesson import LoadedLesson
     from studygen.pdf import Renderer
+    from studygen.variants import Version
 
 
 DEFAULT_LIMITS = Limits()
@@ -66,6 +77,12 @@ class Job:
     cards: PrintSettings = DEFAULT_PRINT
     allow_overflow: bool = False
     """Print card text that cannot fit even at its smallest size, with a warning, instead of failing."""
+    variants: int = 0
+    """How many versions `--variants` asks for (0: none); the plain job then also renders answers-all."""
+    seed: int = 1
+    """The seed the versions are drawn with."""
+    version: int | None = None
+    """Render this version's worksheet and key instead of the lesson's documents."""
 
 
 @dataclass(frozen=True)
@@ -88,11 +105,13 @@ class RenderedLesson:
     slug: str
     files: tuple[RenderedFile, ...]
     skipped: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    """Warnings about the lesson as a whole rather than one document (versions that are all alike)."""
 
     @property
     def warnings(self) -> list[str]:
-        """Every document's warnings, in build order."""
-        return [warning for file in self.files for warning in file.warnings]
+        """The lesson's and every document's warnings, in build order."""
+        return [*self.notes, *(warning for file in self.files for warning in file.warnings)]
 
 
 @dataclass(frozen=True)
@@ -125,16 +144,24 @@ class Part:
 
     job: Job
     document: str
+    """The document's name: `worksheet`, or `answers-all` for every version's answers."""
+    version: int | None = None
+    """The version whose worksheet or key this is (`--variants`), or None for the lesson as written."""
     unchanged_if: str | None = None
     """The fingerprint the document was last built from, when nothing but the lesson file's bytes changed:
     if the parts of the lesson it prints hash the same, it is left as it is."""
+
+    @property
+    def unit(self) -> str:
+        """What the manifest and the build's answers know this part by: `worksheet-v03`."""
+        return version_name(self.document, self.version) if self.version is not None else self.document
 
 
 @dataclass(frozen=True)
 class RenderedPart:
     """A worker's answer for one part: the rendered file, or None when nothing needed rendering."""
 
-    document: str
+    unit: str
     fingerprint: str
     file: RenderedFile | None
     empty: bool = False
@@ -173,31 +200,28 @@ def build(
     strict: bool = False,
     jobs: int = 1,
     force: bool = False,
+    variants: int = 0,
+    seed: int = 1,
 ) -> Iterator[LessonResult]:
     """Build every lesson in paths, yielding a result per lesson, in order; a failure stops only its lesson.
 
     `cards` chooses the flashcards' layout, size and printer settings; a lesson's own `card_layout:`
     and `card_size:` apply where it leaves them out. With `strict`, a lesson with warnings fails and
     is not written, so its old documents stay as they were. Documents render on `jobs` workers at
-    once; a document whose inputs are as its manifest records is skipped, unless `force`.
+    once; a document whose inputs are as its manifest records is skipped, unless `force`. With `variants`,
+    each lesson's worksheet and key are also written once per version, drawn with `seed`, beside
+    answers-all; each version's documents are parts of their own, under the same limits.
     """
     files = find_lessons(paths)
     documents = tuple(name for name in DOCUMENTS if name in only)
     options = {"paper": paper, "format": format, "cards": cards, "overflow": allow_overflow}
     environment = environment_hash(options, [stock_templates(), templates])
-    plans = [
-        _plan(
-            Job(file, documents, paper, format, templates, max_bytes, cards, allow_overflow),
-            out,
-            environment,
-            force,
-        )
-        for file in files
-    ]
+    settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed)
+    plans = [_plan(Job(file, *settings), out, environment, force) for file in files]
     pool = Pool(render_part, limits, jobs)
     try:
         answers = pool.run(
-            ((index, part.document), part, shown(plan.job.file))
+            ((index, part.unit), part, shown(plan.job.file))
             for index, plan in enumerate(plans)
             for part in plan.parts
         )
@@ -224,21 +248,43 @@ def _plan(job: Job, out: Path, environment: str, force: bool) -> _Plan:
     lesson = lesson_hash(job.file, job.max_bytes)
     current: dict[str, Built] = {}
     parts: list[Part] = []
-    for name in job.documents:
-        built = previous.get(name)
-        intact = built is not None and built.environment == environment and is_current(built, folder)
+    for wanted in _units(job):
+        built = previous.get(wanted.unit)
+        setting = _setting(environment, wanted)
+        intact = built is not None and built.environment == setting and is_current(built, folder)
         if intact and built is not None and lesson is not None and built.lesson == lesson:
-            current[name] = built
+            current[wanted.unit] = built
         else:
-            parts.append(Part(job, name, built.fingerprint if intact and built is not None else None))
+            fingerprint = built.fingerprint if intact and built is not None else None
+            parts.append(dataclasses.replace(wanted, unchanged_if=fingerprint))
     leftovers = has_leftovers(folder)
     return _Plan(job, folder, lesson, environment, previous, current, tuple(parts), notice, leftovers)
+
+
+def _units(job: Job) -> list[Part]:
+    """Every document a job asks of a lesson: its own, then each version's worksheet and key, then
+    answers-all."""
+    units = [Part(job, name) for name in job.documents]
+    versioned = [name for name in VERSIONED if name in job.documents] if job.variants else []
+    units += [Part(job, name, number) for number in range(1, job.variants + 1) for name in versioned]
+    if job.variants and "answer-key" in job.documents:
+        units.append(Part(job, ANSWERS_ALL.name))
+    return units
+
+
+def _setting(environment: str, part: Part) -> str:
+    """What shapes a part besides its lesson: the build's environment, and for versions the draw."""
+    if part.version is None and part.document != ANSWERS_ALL.name:
+        return environment  # the lesson as written: --variants and --seed do not change it
+    count = part.job.variants if part.document == ANSWERS_ALL.name else 0
+    draw = f"{environment}\0seed {part.job.seed}\0versions {count}"
+    return hashlib.sha256(draw.encode()).hexdigest()
 
 
 def _finish(plan: _Plan, answers: Mapping[str, RenderedPart | StudygenError], strict: bool) -> LessonResult:
     """Publish what a lesson's parts rendered with its new manifest, as one set; report what was done."""
     result = LessonResult(plan.job.file, notices=[plan.notice] if plan.notice else [])
-    outcomes = [answers[part.document] for part in plan.parts]
+    outcomes = [answers[part.unit] for part in plan.parts]
     failed = [outcome for outcome in outcomes if isinstance(outcome, StudygenError)]
     if failed:
         result.error = failed[0]  # the first document's, in build order: the same error each run
@@ -251,41 +297,42 @@ def _finish(plan: _Plan, answers: Mapping[str, RenderedPart | StudygenError], st
     result.warnings.extend(warnings)
     entries = {**plan.previous, **plan.current}
     written: dict[str, bytes] = {}
-    stale: list[str] = []
-    for part in rendered:
-        old = plan.previous.get(part.document)
-        entry = _entry(plan, part, old)
-        if part.file is not None:
-            written[part.file.name] = part.file.data
-            result.written.append(Written(plan.folder / part.file.name, part.file.pages))
-        elif part.empty:
-            stale += [f"{name}.{plan.job.format}" for name in _output_names(part.document)]
-            result.skipped.append(part.document)
-        entries[part.document] = entry
-    for name, built in plan.current.items():
-        if built.files:
-            result.unchanged += [Written(plan.folder / file, built.pages) for file in built.files]
-        else:
-            result.skipped.append(name)
-    result.unchanged += [
-        Written(plan.folder / file, entries[part.document].pages)
-        for part in rendered
-        if part.file is None and not part.empty
-        for file in entries[part.document].files
-    ]
+    empty: list[str] = []
+    for part, answer in zip(plan.parts, rendered, strict=True):
+        entries[answer.unit] = _entry(
+            plan, answer, plan.previous.get(answer.unit), _setting(plan.environment, part)
+        )
+        if answer.file is not None:
+            written[answer.file.name] = answer.file.data
+            result.written.append(Written(plan.folder / answer.file.name, answer.file.pages))
+        elif answer.empty:
+            empty.append(answer.unit)
+    empty += [name for name, built in plan.current.items() if not built.files]
+    result.skipped += [name for name in plan.job.documents if name in empty]
+    for answer in rendered:
+        if answer.file is None and not answer.empty:
+            plan.current[answer.unit] = entries[answer.unit]
+    for built in plan.current.values():
+        result.unchanged += [Written(plan.folder / file, built.pages) for file in built.files]
+    suffix = f".{plan.job.format}"
+    stale_units = [name for name in empty if name in DOCUMENTS] + _stale_versions(plan.job, empty)
+    for unit in stale_units:
+        if unit not in empty:  # a document the lesson no longer has keeps its entry: it is empty
+            entries.pop(unit, None)
+    stale = sorted({f"{name}{suffix}" for unit in stale_units for name in _output_names(unit)})
     if written or entries != plan.previous or plan.leftovers:
-        _publish(plan, {**written, MANIFEST_NAME: manifest_bytes(entries)}, sorted(set(stale)), result)
+        _publish(plan, {**written, MANIFEST_NAME: manifest_bytes(entries)}, stale, result)
     return result
 
 
-def _entry(plan: _Plan, part: RenderedPart, old: Built | None) -> Built:
+def _entry(plan: _Plan, part: RenderedPart, old: Built | None, setting: str) -> Built:
     """What the manifest records of a document after this build."""
     if part.file is None and not part.empty and old is not None:  # unchanged: only the lesson's bytes moved
         return dataclasses.replace(old, lesson=plan.lesson or "")
     files = {} if part.file is None else {part.file.name: hashlib.sha256(part.file.data).hexdigest()}
     pages = None if part.file is None else part.file.pages
     used = {} if part.file is None else dict(part.file.used)
-    return Built(plan.lesson or "", plan.environment, part.fingerprint, files, pages, used)
+    return Built(plan.lesson or "", setting, part.fingerprint, files, pages, used)
 
 
 def _publish(plan: _Plan, documents: Mapping[str, bytes], stale: Sequence[str], result: LessonResult) -> None:
@@ -305,22 +352,61 @@ def render_part(part: Part) -> RenderedPart:
 
     job = part.job
     loaded = load_lesson(job.file, max_bytes=job.max_bytes)
-    document = DOCUMENTS[part.document]
+    document = ANSWERS_ALL if part.document == ANSWERS_ALL.name else DOCUMENTS[part.document]
     printed = fingerprint(loaded.data, document.ignores)
     if not document.wanted(loaded.lesson):
-        return RenderedPart(part.document, printed, None, empty=True)
+        return RenderedPart(part.unit, printed, None, empty=True)
     if printed == part.unchanged_if:
-        return RenderedPart(part.document, printed, None)
-    return RenderedPart(part.document, printed, _rendered(loaded, document, job, _environment(job.templates)))
+        return RenderedPart(part.unit, printed, None)
+    env = _environment(job.templates)
+    if part.version is not None:
+        from studygen.variants import version
+
+        drawn = version(loaded, part.version, job.seed)
+        return RenderedPart(part.unit, printed, _rendered(loaded, document, job, env, version=drawn))
+    if document is ANSWERS_ALL:
+        return RenderedPart(part.unit, printed, _every_versions_answers(loaded, job, env))
+    return RenderedPart(part.unit, printed, _rendered(loaded, document, job, env))
+
+
+def _every_versions_answers(loaded: LoadedLesson, job: Job, env: jinja2.Environment) -> RenderedFile:
+    """Draw every version and render answers-all, warning when the versions all came out the same."""
+    from studygen.answers_all import answers_all
+    from studygen.variants import versions
+
+    drawn = versions(loaded, job.variants, job.seed)
+    file = _rendered(loaded, ANSWERS_ALL, job, env, answers=answers_all(drawn))
+    if len(drawn) > 1 and all(other.worked == drawn[0].worked for other in drawn[1:]):
+        return dataclasses.replace(file, warnings=(*file.warnings, _alike(loaded, len(drawn))))
+    return file
+
+
+def _alike(loaded: LoadedLesson, count: int) -> str:
+    """Say that every version drew the same values, and how to make them differ."""
+    return (
+        f"{shown(loaded.file)}: all {count} versions are the same: give a value as a list or a "
+        "range to draw from, e.g. `t: [2, 3, 4]` (see Versions in docs/lesson-format.md)"
+    )
+
+
+def _versioned(documents: Sequence[str], skipped: Sequence[str]) -> tuple[str, ...]:
+    """The documents versions are made of: the worksheet and the key, if built and not empty."""
+    return tuple(name for name in VERSIONED if name in documents and name not in skipped)
 
 
 def render_lesson(job: Job) -> RenderedLesson:
     """Load a lesson and render its documents in memory; runs inside a worker process."""
     from studygen.lesson import load_lesson
+    from studygen.variants import version
 
     loaded = load_lesson(job.file, max_bytes=job.max_bytes)
     env = _environment(job.templates)
-    files: list[RenderedFile] = []
+    if job.version is not None:
+        drawn = version(loaded, job.version, job.seed)
+        names = _versioned(job.documents, ())
+        files = [_rendered(loaded, DOCUMENTS[name], job, env, version=drawn) for name in names]
+        return RenderedLesson(loaded.slug, tuple(files), ())
+    files = []
     skipped: list[str] = []
     for name in job.documents:
         document = DOCUMENTS[name]
@@ -328,13 +414,41 @@ def render_lesson(job: Job) -> RenderedLesson:
             skipped.append(name)
             continue
         files.append(_rendered(loaded, document, job, env))
-    return RenderedLesson(loaded.slug, tuple(files), tuple(skipped))
+    notes = _answers_all(loaded, job, env, skipped, files) if job.variants else ()
+    return RenderedLesson(loaded.slug, tuple(files), tuple(skipped), notes)
 
 
-def _rendered(loaded: LoadedLesson, document: Document, job: Job, env: jinja2.Environment) -> RenderedFile:
+def _answers_all(
+    loaded: LoadedLesson, job: Job, env: jinja2.Environment, skipped: list[str], files: list[RenderedFile]
+) -> tuple[str, ...]:
+    """Draw every version, add answers-all to files if the key is built; warn if the versions are alike."""
+    from studygen.answers_all import answers_all
+    from studygen.variants import versions
+
+    drawn = versions(loaded, job.variants, job.seed)  # all drawn first: a draw that fails, fails here
+    if "answer-key" in job.documents and ANSWERS_ALL.wanted(loaded.lesson):
+        files.append(_rendered(loaded, ANSWERS_ALL, job, env, answers=answers_all(drawn)))
+    alike = all(other.worked == drawn[0].worked for other in drawn[1:])
+    if len(drawn) > 1 and alike and _versioned(job.documents, skipped):
+        return (
+            f"{shown(loaded.file)}: all {len(drawn)} versions are the same: give a value as a list or a "
+            "range to draw from, e.g. `t: [2, 3, 4]` (see Versions in docs/lesson-format.md)",
+        )
+    return ()
+
+
+def _rendered(
+    loaded: LoadedLesson,
+    document: Document,
+    job: Job,
+    env: jinja2.Environment,
+    *,
+    version: Version | None = None,
+    answers: tuple[AnswerTable, ...] | None = None,
+) -> RenderedFile:
     """Render one document, turning what went wrong into an error at the lesson line or document."""
     try:
-        return _render_document(loaded, document, job, env)
+        return _render_document(loaded, document, job, env, version=version, answers=answers)
     except TextDoesNotFit as error:
         raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
     except LessonError:
@@ -346,15 +460,34 @@ def _rendered(loaded: LoadedLesson, document: Document, job: Job, env: jinja2.En
 
 
 def _render_document(
-    loaded: LoadedLesson, document: Document, job: Job, env: jinja2.Environment
+    loaded: LoadedLesson,
+    document: Document,
+    job: Job,
+    env: jinja2.Environment,
+    *,
+    version: Version | None = None,
+    answers: tuple[AnswerTable, ...] | None = None,
 ) -> RenderedFile:
-    """Render one document of a lesson as HTML or PDF."""
+    """Render one document of a lesson (or of one of its versions) as HTML or PDF."""
     from studygen.render import render_document
 
     paper = PAPERS[job.paper]
+    if answers is not None:  # a version per column: the grid reads best across a landscape page
+        paper = Paper(paper.name, paper.height_mm, paper.width_mm)
     deck = _deck(loaded, job.cards, paper) if document.name == "flashcards" else None
     name = deck.layout.file_stem if deck is not None else document.name
-    html = render_document(env, loaded, document, paper=paper, preview=job.format == "html", cards=deck)
+    if version is not None and version.number is not None:
+        name = version_name(name, version.number)
+    html = render_document(
+        env,
+        loaded,
+        document,
+        paper=paper,
+        preview=job.format == "html",
+        cards=deck,
+        version=version,
+        answers_all=answers,
+    )
     if job.format == "html":
         return RenderedFile(f"{name}.html", html.encode(), None)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
@@ -434,3 +567,22 @@ def _renderer() -> Renderer:
 def _output_names(document: str) -> tuple[str, ...]:
     """Every file name a document may have been written under: flashcards has one per kind of layout."""
     return OUTPUT_NAMES if document == "flashcards" else (document,)
+
+
+def version_name(document: str, number: int) -> str:
+    """The file stem of a version's document: `worksheet-v03`."""
+    return f"{document}-v{number:02}"
+
+
+def _stale_versions(job: Job, skipped: Sequence[str]) -> list[str]:
+    """Versions an earlier, larger `--variants` build wrote (or any, for a document not built now)."""
+    built = _versioned(job.documents, skipped) if job.variants else ()
+    stale = [
+        version_name(name, number)
+        for name in VERSIONED
+        if name in job.documents
+        for number in range(job.variants + 1 if name in built else 1, MAX_VERSIONS + 1)
+    ]
+    if "answer-key" in job.documents and "answer-key" not in built:
+        stale.append(ANSWERS_ALL.name)
+    return stale

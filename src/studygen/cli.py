@@ -16,7 +16,7 @@ import click
 
 from studygen import __version__
 from studygen.cards import FLIPS, LAYOUTS, SIZE_HELP, back_offset, card_size
-from studygen.documents import DOCUMENTS, FORMATS, PAPERS
+from studygen.documents import DEFAULT_SEED, DOCUMENTS, FORMATS, MAX_VERSIONS, PAPERS
 from studygen.errors import InternalError, StudygenError, hidden_characters, quoted, shown
 from studygen.exports import EXPORTS
 from studygen.interrupts import Interrupted, stop_on_signals
@@ -277,6 +277,19 @@ def cli() -> None:
     help="Documents rendered at once, each by its own worker process (default: one per CPU core).",
 )
 @click.option("--force", is_flag=True, help="Rebuild every document, even those that are up to date.")
+@click.option(
+    "--variants",
+    type=click.IntRange(1, MAX_VERSIONS),
+    metavar="N",
+    help=f"Also write N versions (1 to {MAX_VERSIONS}) of the worksheet and key, each with its own drawn "
+    "values and shuffled options (worksheet-v01 …), and answers-all with every version's answers.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    help=f"Draw the versions with this whole number (default {DEFAULT_SEED}): the same seed gives the "
+    "same versions on every machine.",
+)
 @_for_ci
 def build(
     paths: tuple[Path, ...],
@@ -295,10 +308,14 @@ def build(
     force: bool,
     strict: bool,
     shard: tuple[int, int] | None,
+    variants: int | None,
+    seed: int | None,
     max_lesson_kb: int,
     debug: bool,
 ) -> None:
     """Build lessons (files or folders; default content/) into documents."""
+    if seed is not None and variants is None:
+        raise click.UsageError("--seed chooses how versions are drawn: add --variants N to make N versions")
     from studygen.build import build as build_lessons
     from studygen.cards import PrintSettings
     from studygen.pool import cores
@@ -327,6 +344,8 @@ def build(
             strict=strict,
             jobs=jobs or cores(),
             force=force,
+            variants=variants or 0,
+            seed=DEFAULT_SEED if seed is None else seed,
         )
         with _progress(len(files)) as progress:
             for result in results if files else ():

@@ -57,6 +57,18 @@ DOCUMENTS: dict[str, Document] = {
 }
 """Every document studygen makes, in build order; `--only` choices and output names come from here."""
 
+MAX_VERSIONS = 99
+"""Versions `--variants` may ask for: the files are numbered `-v01` to `-v99`."""
+
+DEFAULT_SEED = 1
+"""The seed `--variants` draws with unless `--seed` says otherwise."""
+
+VERSIONED = ("worksheet", "answer-key")
+"""The documents `--variants N` also writes once per version, as `worksheet-v01` … `worksheet-vNN`."""
+
+ANSWERS_ALL = Document("answers-all", "answers-all.html", "Answers of all versions", _has_exercises, _SHEET)
+"""With `--variants`, every version's answers in one table; written whenever the answer key is."""
+
 
 @dataclass(frozen=True)
 class Paper:

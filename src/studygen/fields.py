@@ -21,6 +21,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from studygen.conditions import Condition
+from studygen.drawn import MAX_CHOICES, given_value
 from studygen.formulas import FormulaError, NumberFormat, parse
 from studygen.formulas.limits import MAX_EXPONENT, PRECISION, check_magnitude
 from studygen.formulas.numbers import (
@@ -261,7 +263,33 @@ Quantity = Annotated[
 ]
 """A number with an optional unit after it, such as `9.8 m/s²`, `72 km/h` or `0.05`."""
 
-LocalValues = dict[Symbol, Quantity]
+_ONE_VALUE = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+Given = Annotated[
+    QuantityValue,
+    PlainValidator(given_value(_quantity)),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                *_ONE_VALUE["anyOf"],
+                {"type": "array", "items": _ONE_VALUE, "minItems": 1, "maxItems": MAX_CHOICES},
+                {
+                    "type": "object",
+                    "properties": {"from": _ONE_VALUE, "to": _ONE_VALUE, "step": _ONE_VALUE},
+                    "required": ["from", "to", "step"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+"""A value as `Quantity` takes it (`9.8 m/s²`), or one each version draws: from a list, `[2 s, 3 s, 4 s]`,
+or a range, `{from: 10 m, to: 50 m, step: 5 m}` (see Versions). Without `--variants` it is the list's
+first value or the range's `from`."""
+
+MAX_CONDITIONS = 20
+"""Conditions one exercise, or the lesson, may set on the values its versions draw."""
+
+LocalValues = dict[Symbol, Given]
 """Symbols and their values, e.g. `{ε: 0.01, T: 200}` or `{v: 72 km/h}`, for text to print as `{=ε * T^2}`."""
 
 MAX_LOCAL_VALUES = 12
@@ -355,6 +383,10 @@ class Exercise(Model):
     """The key listing the parts that may carry their own `points`, to point at one that lacks them."""
     parts_said: ClassVar[str] = "the points of its `{parts}`"
     """How a message names the parts' points; `{parts}` is the key above, `{count}` how many parts."""
+    conditions: list[Condition] = Field(default_factory=list, max_length=MAX_CONDITIONS)
+    """What the values each version draws must satisfy, e.g. `h >= 2 * t` or `d is whole`: comparisons
+    (`<`, `<=`, `>`, `>=`, `=`, `≠`) of formulas of the lesson's values, this exercise's given values and
+    the symbols of its answers, or `x is whole`. A version draws again until all hold (see Versions)."""
 
     def answer_symbols(self) -> frozenset[str]:
         """Name the answers the worksheet must not print: only the key's `discussion` may use them."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from studygen.compute import work_out
+from studygen.drawing import plain, plain_problems
 from studygen.errors import LessonError
 from studygen.identity import duplicate_card_ids
 from studygen.model import Lesson
@@ -22,10 +23,13 @@ class LoadedLesson:
     """A valid lesson as written and as worked out for printing, with its file and slug (the file's stem)."""
 
     lesson: Lesson
+    """The lesson with its values as written: a value drawn from a list is its first entry."""
     worked: WorkedLesson
     file: Path
     where: SourceMap
     """Where each key and value was written, to place problems found while rendering at their line."""
+    drawing: Lesson
+    """The lesson with the lists and ranges its values are drawn from, for `studygen.variants`."""
     data: object = None
     """The lesson as read from YAML, before validation: what a build's fingerprints hash."""
 
@@ -44,13 +48,16 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
     """Read, validate and work out one lesson; raise LessonError listing every problem in it."""
     source = read_source(file, max_bytes=max_bytes)
     try:
-        lesson = Lesson.model_validate(source.data)
+        drawing = Lesson.model_validate(source.data)
     except ValidationError as error:
         raise LessonError(problems_in(error, source)) from None
+    lesson = plain(drawing)
     worked, found = work_out(lesson)
     found += check_nesting(lesson) + check_images(lesson, file.parent) + duplicate_card_ids(lesson)
+    if not found:  # the conditions may use answers, known only once the lesson is worked out
+        found = plain_problems(lesson, worked)
     if found:
         raise LessonError(
             [source.where.problem(p.path, p.message, near=p.near, offset=p.offset) for p in found]
         )
-    return LoadedLesson(lesson, worked, file, source.where, source.data)
+    return LoadedLesson(lesson, worked, file, source.where, drawing, source.data)

@@ -7,7 +7,9 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from studygen.cards import CARD_SIZES, LAYOUTS, card_size
+from studygen.conditions import Condition
 from studygen.fields import (
+    MAX_CONDITIONS,
     MAX_LESSON_VALUES,
     MAX_LINE,
     MAX_LOCAL_VALUES,
@@ -114,7 +116,10 @@ class Lesson(Model):
     """Language of the lesson as a BCP 47 tag (`en`, `de`, `pt-BR`); recorded as the PDF's language."""
     values: LocalValues = Field(default_factory=dict, max_length=MAX_LESSON_VALUES)
     """Values any text of the lesson can print, e.g. `{P: 1000, r: 0.05}` for `{=P * (1 + r)^2}` (see
-    Values in text); at most 100."""
+    Values in text); at most 100. Each version may draw a value from a list or range (see Versions)."""
+    conditions: list[Condition] = Field(default_factory=list, max_length=MAX_CONDITIONS)
+    """What the lesson's `values:` must satisfy in every version, e.g. `a > b` (see Versions); the values
+    as written must satisfy them too."""
     intro: Markdown | None = None
     """Text shown at the top of the worksheet, before the exercises."""
     self_check: SelfCheck | None = None

@@ -8,11 +8,13 @@ from typing import TypedDict
 import jinja2
 
 from studygen import __version__, prose
+from studygen.answers_all import AnswerTable
 from studygen.cards import Deck
 from studygen.documents import Document, Paper, stock_templates
 from studygen.errors import BuildError
 from studygen.fit import SMALLEST_PT
 from studygen.lesson import LoadedLesson
+from studygen.variants import Version
 from studygen.worked import WorkedLesson
 
 
@@ -37,6 +39,11 @@ class TemplateContext(TypedDict):
     cards: Deck | None
     """In the flashcards document, the deck laid out: its layout, card size, pages and the faces on
     each, placed in millimetres; `paper` is then the page the deck prints on. None in other documents."""
+    version_label: str | None
+    """In a version's worksheet and key (`--variants`), its label, `Version 3`: printed on every page
+    and in the title. None in the plain documents."""
+    answers_all: tuple[AnswerTable, ...] | None
+    """In answers-all, every version's answers, a version per column; None in other documents."""
 
 
 def environment(project_templates: Path | None = None) -> jinja2.Environment:
@@ -73,19 +80,24 @@ def render_document(
     paper: Paper,
     preview: bool = False,
     cards: Deck | None = None,
+    version: Version | None = None,
+    answers_all: tuple[AnswerTable, ...] | None = None,
 ) -> str:
     """Render one document of a lesson to a complete HTML page; a preview links images to the lesson.
 
     With `cards`, the page size is the deck's page (card stock, or the paper turned for more cards).
+    With `version`, the document shows that version's values and answers, and its label.
     """
     try:
         template = env.get_template(document.template)
         context = TemplateContext(
-            lesson=loaded.worked,
+            lesson=version.worked if version is not None else loaded.worked,
             document=document,
             paper=cards.page if cards is not None else paper,
             cards=cards,
             base_href=loaded.folder.resolve().as_uri() + "/" if preview else None,
+            version_label=version.label if version is not None else None,
+            answers_all=answers_all,
         )
         return template.render(context)
     except jinja2.TemplateError as error:

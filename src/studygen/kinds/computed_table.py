@@ -7,7 +7,18 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, Flag, InlineMarkdown, Model, Points, Quantity, Symbol, Text, UnitText
+from studygen.fields import (
+    Exercise,
+    Flag,
+    Given,
+    InlineMarkdown,
+    Model,
+    Points,
+    Quantity,
+    Symbol,
+    Text,
+    UnitText,
+)
 from studygen.formulas import Working
 from studygen.formulas.units import Quantity as QuantityValue
 from studygen.formulas.units import Unit
@@ -60,9 +71,9 @@ class ComputedTable(Exercise):
     kind: Literal["computed-table"]
     """Says what kind of exercise this is."""
     parts: ClassVar[str] = "columns"
-    given: dict[Symbol, Quantity] = Field(default_factory=dict)
+    given: dict[Symbol, Given] = Field(default_factory=dict)
     """Values that stay the same in every row, e.g. `{ε: 0.05}` or `{g: 9.8 m/s²}`; printed above the
-    table as `ε = 0.05`."""
+    table as `ε = 0.05`. Each version may draw a value from a list or range (see Versions)."""
     rows: Row
     """The parameter that changes from row to row and its values."""
     columns: list[Column] = Field(min_length=1, max_length=6)

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
-from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Model, Points
+from studygen.fields import MAX_LOCAL_VALUES, Exercise, Flag, InlineMarkdown, LocalValues, Model, Points
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
@@ -53,6 +53,13 @@ class Matching(Exercise):
     same on every build of the same text, and never puts an item beside its own partner."""
     extra_right: list[InlineMarkdown] = Field(default_factory=list, max_length=MAX_EXTRA)
     """Right-hand items that match nothing, mixed into the right column so the last pair is not a given."""
+    shuffle: Flag = True
+    """Each version built with `--variants` orders the right column its own way, the key's letters
+    following; `false` keeps the order of a build without `--variants` in every version."""
+
+    _shuffle_salt: bytes = PrivateAttr(b"")
+    """Set by `studygen.drawing` for a version: mixed into the column's seed, so each version orders it
+    its own way. Empty for the lesson as written, whose order is the same as before versions existed."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,7 @@ def work_matching(exercise: Matching, path: Path_, problems: list[LessonProblem]
     if len(problems) > found:
         return None
     texts = [text for pair in exercise.pairs for text in (pair.left, pair.right)] + rights
-    order = right_order(len(exercise.pairs), len(rights), _seed(texts))
+    order = right_order(len(exercise.pairs), len(rights), _seed(texts) + exercise._shuffle_salt)
     letter_of = {item: words.LETTERS[position] for position, item in enumerate(order)}
     lefts = [
         WorkedLeft(number + 1, pair.left, letter_of[number], given_points(pair.points))

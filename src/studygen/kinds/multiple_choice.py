@@ -7,7 +7,16 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from studygen.fields import MAX_LOCAL_VALUES, Exercise, InlineMarkdown, LocalValues, Markdown, Model, Points
+from studygen.fields import (
+    MAX_LOCAL_VALUES,
+    Exercise,
+    Flag,
+    InlineMarkdown,
+    LocalValues,
+    Markdown,
+    Model,
+    Points,
+)
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
@@ -36,13 +45,16 @@ class MultipleChoiceQuestion(Model):
     prompt: Markdown = Field(max_length=2000)
     """The question."""
     options: list[MultipleChoiceOption] = Field(min_length=2, max_length=MAX_OPTIONS)
-    """The options, lettered A, B, C… in this order. With several correct ones the worksheet
-    prints "Choose all that apply."."""
+    """The options, lettered A, B, C… in this order (each version of `--variants` shuffles them, unless
+    `shuffle: false`). With several correct ones the worksheet prints "Choose all that apply."."""
     given: LocalValues = Field(default_factory=dict, max_length=MAX_LOCAL_VALUES)
     """Values only this question's prompt and options print, e.g. `{t: 2}` for `{=4.9 * t^2} m` (see
     Values in text); not printed by themselves."""
     points: Points | None = None
     """What this question is worth, e.g. `1`; printed beside it (see Points and grading)."""
+    shuffle: Flag | None = None
+    """`false` keeps this question's options in the order written in every version, e.g. when its last
+    option is "All of the above"; not given: as the exercise's `shuffle` says."""
 
 
 class MultipleChoice(Exercise):
@@ -53,6 +65,10 @@ class MultipleChoice(Exercise):
     parts: ClassVar[str] = "questions"
     questions: list[MultipleChoiceQuestion] = Field(min_length=1, max_length=50)
     """The questions, numbered in this order."""
+    shuffle: Flag = True
+    """Each version built with `--variants` prints the options in its own order, the key's letters
+    following; `false` keeps them as written in every version. A build without `--variants` always
+    prints them as written."""
 
 
 @dataclass(frozen=True)

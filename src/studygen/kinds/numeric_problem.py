@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from studygen.fields import Exercise, Markdown, Points, Quantity, Symbol, Text
+from studygen.fields import Exercise, Given, Markdown, Points, Symbol, Text
 from studygen.formulas import Working, parse
 from studygen.formulas.units import Quantity as QuantityValue
 from studygen.formulas.units import Unit
@@ -40,9 +40,9 @@ class NumericProblem(Exercise):
     parts: ClassVar[str] = "asked"
     prompt: Markdown
     """The problem as the student reads it, e.g. `A ball is dropped from rest and falls for 3 s.`"""
-    given: dict[Symbol, Quantity] = Field(default_factory=dict, max_length=12)
+    given: dict[Symbol, Given] = Field(default_factory=dict, max_length=12)
     """The values the formulas use, e.g. `{g: 9.8, t: 3}` or `{g: 9.8 m/s², t: 3 s}`; printed under the
-    prompt as `g = 9.8, t = 3`."""
+    prompt as `g = 9.8, t = 3`. Each version may draw a value from a list or range (see Versions)."""
     asked: list[Asked] = Field(min_length=1, max_length=8)
     """The quantities to find, in order; a formula may use the `symbol` of one asked before it."""
     working_lines: int = Field(default=3, ge=0, le=20)
