@@ -292,8 +292,9 @@ def test_each_lesson_is_a_category_under_studygen_with_a_slash_in_its_title_doub
 
 def test_each_version_is_a_category_of_its_own_under_its_lesson(tmp_path: Path) -> None:
     from studygen.exports import moodle
-    from studygen.exports.question_bank import Version, bank_of_versions
+    from studygen.exports.question_bank import bank_of_versions
     from studygen.lesson import load_lesson
+    from studygen.variants import Version
 
     lesson = tmp_path / "forces.yaml"
     lesson.write_text(EVERY_KIND, encoding="utf-8")
@@ -508,3 +509,42 @@ def test_points_become_each_questions_mark(tmp_path: Path) -> None:
         if q.get("type") != "category"
     ]
     assert marks == ["1.5000000", "0.5000000", "1.5000000", "1.5000000", *["0.5000000"] * 4, "2.5000000"]
+
+
+DRAWN = """\
+title: Drop
+exercises:
+  - kind: numeric-problem
+    title: A dropped ball
+    prompt: A ball falls from rest for t seconds.
+    given: {g: 10, t: [1, 2, 3, 4, 5, 6, 7, 8]}
+    asked:
+      - {label: Distance, formula: g * t^2 / 2}
+"""
+
+
+def test_export_variants_gives_each_version_its_category_with_its_own_answers(tmp_path: Path) -> None:
+    lesson = tmp_path / "drop.yaml"
+    lesson.write_text(DRAWN, encoding="utf-8")
+    out = tmp_path / "drop.xml"
+    result = run("export", lesson, "--to", "moodle", "--variants", "3", "--seed", "1", "-o", out)
+    assert result.exit_code == 0, result.output
+    quiz = ET.fromstring(out.read_bytes())
+    paths = [text(q, "category/text") for q in questions(quiz, "category")]
+    assert paths == [f"$course$/studygen/Drop/Version {n}" for n in (1, 2, 3)]
+    answers = [text(q.find("answer")) for q in questions(quiz, "numerical")]
+    texts = [text(q, "questiontext/text") for q in questions(quiz, "numerical")]
+    # Each version's answer is 5 t² for the t its own question text gives.
+    given = [int(re.search(r"t = (\d)", question).group(1)) for question in texts]  # type: ignore[union-attr]
+    assert answers == [str(5 * t * t) for t in given]
+    assert len(set(given)) > 1
+    assert run("export", lesson, "--to", "moodle", "--variants", "3", "--seed", "1", "-o", out).exit_code == 0
+    assert ET.fromstring(out.read_bytes()) is not None
+
+
+def test_variants_are_refused_for_a_format_of_flashcards(tmp_path: Path) -> None:
+    lesson = tmp_path / "drop.yaml"
+    lesson.write_text(DRAWN, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", str(lesson), "--to", "anki", "--variants", "2"])
+    assert result.exit_code == 2
+    assert "--variants makes versions of the exercises, which only --to moodle exports" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -75,7 +76,7 @@ exercises:
 
 # Worked out by hand from the rule in studygen.drawing (see hand_drawn below), not by studygen:
 # version -> (t in s, h in m) for seed 1 and the slug `drop`.
-EXPECTED = {1: (4, 250), 2: (8, 400), 3: (3, 240), 4: (5, 140), 5: (2, 110), 6: (4, 380), 7: (3, 280)}
+EXPECTED = {1: (6, 270), 2: (7, 400), 3: (3, 240), 4: (1, 350), 5: (2, 170), 6: (3, 300), 7: (4, 120)}
 
 
 def write(folder: Path, text: str, name: str = "drop") -> Path:
@@ -97,11 +98,19 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def hand_drawn(seed: int, slug: str, version: int) -> tuple[int, int]:
-    """Draw DROP's t and h by the documented rule, written out again here: sha256 of the key's six lines."""
+    """Draw DROP's t and h by the documented rule, written out again here from docs/lesson-format.md."""
+
+    def hashed(*parts: object) -> int:
+        return int.from_bytes(hashlib.sha256("\n".join(map(str, parts)).encode("utf-8")).digest(), "big")
 
     def index(name: str, attempt: int, count: int) -> int:
-        key = f"{seed}\n{slug}\nexercises[0].given\n{name}\n{version}\n{attempt}"
-        return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest(), "big") % count
+        if attempt:
+            return hashed(seed, slug, "exercises[0].given", name, version, attempt) % count
+        mixed = hashed(seed, slug, "exercises[0].given", name)
+        step = (mixed // count) % count or 1
+        while math.gcd(step, count) != 1:
+            step = step % (count - 1) + 1
+        return (step * (version - 1) + mixed % count) % count
 
     for attempt in range(1000):
         t, h = index("t", attempt, 8) + 1, 100 + 10 * index("h", attempt, 31)
@@ -123,6 +132,14 @@ def test_draws_follow_the_documented_hash_rule(tmp_path: Path) -> None:
         assert hand_drawn(1, "drop", version.number) == (t, h)
         assert drawn_values(version) == ("g = 10\u202fm/s²", f"t = {t}\u202fs", f"h = {h}\u202fm")
         assert version.label == f"Version {version.number}"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 17])
+def test_versions_repeat_no_value_while_there_are_values_left(tmp_path: Path, seed: int) -> None:
+    lesson = DROP.replace("    conditions:\n      - h > d\n", "")
+    drawn = [drawn_values(v)[1] for v in versions(load_lesson(write(tmp_path, lesson)), 10, seed=seed)]
+    assert len(set(drawn[:8])) == 8  # t offers 8 values: versions 1 to 8 draw each once
+    assert drawn[8:] == drawn[:2]  # then the draws come round again in the same order
 
 
 def test_another_seed_or_lesson_name_draws_other_values(tmp_path: Path) -> None:

@@ -170,6 +170,30 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     return number, count
 
 
+def _versions(variants: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add --variants N and --seed S, which `build` and `export` share; `variants` is the first's help."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--seed",
+            type=int,
+            help=f"Draw the versions with this whole number (default {DEFAULT_SEED}): the same seed gives "
+            "the same versions on every machine.",
+        )(command)
+        return click.option("--variants", type=click.IntRange(1, MAX_VERSIONS), metavar="N", help=variants)(
+            command
+        )
+
+    return add
+
+
+def _drawn(variants: int | None, seed: int | None) -> tuple[int, int]:
+    """Read --variants and --seed as (count, seed), refusing --seed alone: it would change nothing."""
+    if seed is not None and variants is None:
+        raise click.UsageError("--seed chooses how versions are drawn: add --variants N to make N versions")
+    return variants or 0, DEFAULT_SEED if seed is None else seed
+
+
 def _for_ci(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options CI jobs use on `build` and `check`: --strict and --shard."""
     command = click.option(
@@ -277,18 +301,9 @@ def cli() -> None:
     help="Documents rendered at once, each by its own worker process (default: one per CPU core).",
 )
 @click.option("--force", is_flag=True, help="Rebuild every document, even those that are up to date.")
-@click.option(
-    "--variants",
-    type=click.IntRange(1, MAX_VERSIONS),
-    metavar="N",
-    help=f"Also write N versions (1 to {MAX_VERSIONS}) of the worksheet and key, each with its own drawn "
-    "values and shuffled options (worksheet-v01 …), and answers-all with every version's answers.",
-)
-@click.option(
-    "--seed",
-    type=int,
-    help=f"Draw the versions with this whole number (default {DEFAULT_SEED}): the same seed gives the "
-    "same versions on every machine.",
+@_versions(
+    f"Also write N versions (1 to {MAX_VERSIONS}) of the worksheet and key, each with its own drawn "
+    "values and shuffled options (worksheet-v01 …), and answers-all with every version's answers."
 )
 @_for_ci
 def build(
@@ -314,8 +329,7 @@ def build(
     debug: bool,
 ) -> None:
     """Build lessons (files or folders; default content/) into documents."""
-    if seed is not None and variants is None:
-        raise click.UsageError("--seed chooses how versions are drawn: add --variants N to make N versions")
+    count, seed = _drawn(variants, seed)
     from studygen.build import build as build_lessons
     from studygen.cards import PrintSettings
     from studygen.pool import cores
@@ -344,8 +358,8 @@ def build(
             strict=strict,
             jobs=jobs or cores(),
             force=force,
-            variants=variants or 0,
-            seed=DEFAULT_SEED if seed is None else seed,
+            variants=count,
+            seed=seed,
         )
         with _progress(len(files)) as progress:
             for result in results if files else ():
@@ -453,17 +467,32 @@ def _annotate_name(file: Path, *, strict: bool) -> bool:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write; default output/<lesson or folder name> with the format's suffix.",
 )
+@_versions("Export N versions (1 to 99), each with its own drawn values, as a category of its own (moodle).")
 @_reading
-def export(path: Path, to: str, out: Path | None, max_lesson_kb: int, debug: bool) -> None:
+def export(
+    path: Path,
+    to: str,
+    out: Path | None,
+    variants: int | None,
+    seed: int | None,
+    max_lesson_kb: int,
+    debug: bool,
+) -> None:
     """Export a lesson or folder: flashcards to Anki or Quizlet, exercises to Moodle."""
     from studygen.export import export as export_lessons
+    from studygen.exports import Gathering
 
     export_format = EXPORTS[to]
+    count, seed = _drawn(variants, seed)
+    if count and not export_format.versions:
+        raise click.UsageError(
+            f"--variants makes versions of the exercises, which only --to moodle exports; --to {to} "
+            "exports flashcards: leave --variants out"
+        )
     failed = 0
     with _reporting(debug):
-        result = export_lessons(
-            path, to=to, out=out, updated=_source_date_epoch(), max_bytes=max_lesson_kb * 1024
-        )
+        asked = Gathering(_source_date_epoch(), count, seed)
+        result = export_lessons(path, to=to, out=out, asked=asked, max_bytes=max_lesson_kb * 1024)
         for lesson in result.lessons:
             _warn_if_hidden(lesson.file)
             if lesson.error is not None:

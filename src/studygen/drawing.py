@@ -1,24 +1,31 @@
 """Draw a version's values and shuffles from a hash, honouring the lesson's conditions: pure, no I/O.
 
-Every draw is a SHA-256 hash, never `random`, so a lesson and a seed give the same versions on every
-machine and Python version. The key hashed is these six parts, each written as text, joined by line
-feeds (U+000A) and encoded as UTF-8:
+Every draw comes from SHA-256, never `random`, so a lesson and a seed give the same versions on every
+machine and Python version. Each drawn value has a key: these four parts, each written as text,
+joined by line feeds (U+000A), encoded as UTF-8, hashed and read as one big-endian number H:
 
-    seed, lesson slug, place, name, version number, attempt
+    seed, lesson slug, place, name
 
 `place` is where the values are given, as messages write it (`values`, `exercises[0].given`,
-`exercises[1].questions[2].given`); `name` is the value's symbol; `attempt` counts from 0 and goes up
-each time the place's values are drawn again because a condition did not hold. The digest read as one
-big-endian number, modulo how many values the list or range offers, is the index of the value drawn
-(0 is the first entry, or `from`; index k of a range is `from + k * step`).
+`exercises[1].questions[2].given`); `name` is the value's symbol. With k values on offer (0 is the
+first entry, or `from`; index i of a range is `from + i * step`), version v's first draw is index
 
-A shuffle (a multiple-choice question's options, a matching exercise's right column) uses the same
-key with `name` `shuffle` and, in place of the attempt, the step of a Fisher-Yates shuffle.
+    (a * (v - 1) + b) mod k,   where b = H mod k, and a = the first number from (H div k) mod k up,
+                               wrapping past k - 1 to 1, that shares no factor with k (1 if k <= 2)
+
+Since a shares no factor with k, versions 1 to k draw k different values: no two versions repeat a
+value while there are values left to give. When a condition does not hold and the place's values are
+drawn again, attempt n (1, 2, …) draws index `G mod k`, G the hash of six parts read the same way:
+`seed, slug, place, name, version, attempt`.
+
+A shuffle (a multiple-choice question's options, a matching exercise's right column) hashes six
+parts, `seed, slug, place, shuffle, version, step`, for each step of a Fisher-Yates shuffle.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -61,6 +68,15 @@ class Draws:
         parts = (str(self.seed), self.slug, place, name, str(self.version), str(attempt))
         return int.from_bytes(hashlib.sha256("\n".join(parts).encode("utf-8")).digest(), "big")
 
+    def index(self, place: str, name: str, attempt: int, count: int) -> int:
+        """The index of the value drawn for this version at this attempt, by the module's rule."""
+        if attempt:  # drawing again for a condition: a fresh draw of its own
+            return self.number(place, name, attempt) % count
+        key = "\n".join((str(self.seed), self.slug, place, name))
+        mixed = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest(), "big")
+        step = _coprime((mixed // count) % count, count)
+        return (step * (self.version - 1) + mixed % count) % count
+
     def picker(self, attempt: int, outer: Mapping[str, tuple[Drawn, Quantity]] | None = None) -> Pick:
         """Pick each drawn value at this attempt; a name the lesson's `values:` draws alike takes its value.
 
@@ -71,7 +87,7 @@ class Draws:
         def pick(place: str, name: str, drawn: Drawn) -> Quantity:
             if outer and name in outer and outer[name][0] == drawn:
                 return outer[name][1]
-            return drawn.pick(self.number(place, name, attempt) % drawn.count)
+            return drawn.pick(self.index(place, name, attempt, drawn.count))
 
         return pick
 
@@ -82,6 +98,16 @@ class Draws:
             swap = self.number(place, "shuffle", step) % (step + 1)
             order[step], order[swap] = order[swap], order[step]
         return order
+
+
+def _coprime(start: int, count: int) -> int:
+    """The first number from start up (wrapping past count - 1 to 1) that shares no factor with count."""
+    if count <= 2:
+        return 1
+    step = start or 1
+    while math.gcd(step, count) != 1:
+        step = step % (count - 1) + 1
+    return step
 
 
 def written(_place: str, _name: str, drawn: Drawn) -> Quantity:

@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from studygen.errors import BuildError, StudygenError, shown
-from studygen.exports import EXPORTS, Export, Part
+from studygen.exports import EXPORTS, Export, Gathering, Part
 from studygen.lesson import load_lesson
 from studygen.lesson_files import find_lessons
 from studygen.outputs import OutputError, publish
 from studygen.source import MAX_FILE_BYTES
+
+AS_WRITTEN = Gathering()
+"""Export each lesson as written, its items carrying the lesson's own file times."""
 
 DEFAULT_FOLDER = Path("output")
 """Where an export goes without `-o`: `output/<lesson or folder name><suffix>`."""
@@ -49,14 +52,15 @@ def export(
     *,
     to: str,
     out: Path | None = None,
-    updated: int | None = None,
+    asked: Gathering = AS_WRITTEN,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> ExportResult:
     """Export every lesson in path into one file of format `to`: its flashcards, or its exercises.
 
-    `updated` is the modification time (seconds since 1970) the notes carry; None takes each lesson's
-    newest file time (the lesson's and its images'), so an edited lesson's notes are newer than the
-    ones a student imported before and Anki updates them.
+    `asked.updated` is the modification time (seconds since 1970) the notes carry; None takes each
+    lesson's newest file time (the lesson's and its images'), so an edited lesson's notes are newer
+    than the ones a student imported before and Anki updates them. `asked.variants` versions of each
+    lesson's exercises are exported, drawn with `asked.seed`, by formats that take versions.
     """
     export_format = EXPORTS[to]
     result = ExportResult([])
@@ -65,7 +69,7 @@ def export(
         lesson = ExportedLesson(file)
         result.lessons.append(lesson)
         try:
-            part = export_format.gather(load_lesson(file, max_bytes=max_bytes), updated)
+            part = export_format.gather(load_lesson(file, max_bytes=max_bytes), asked)
             if part is not None:
                 parts.append(part)
                 lesson.deck, lesson.cards = part.name, part.count

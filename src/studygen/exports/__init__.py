@@ -39,15 +39,28 @@ P = TypeVar("P", bound=Part)
 
 
 @dataclass(frozen=True)
+class Gathering:
+    """What `studygen export` asks of every lesson besides the lesson itself."""
+
+    updated: int | None = None
+    """The modification time (seconds since 1970) exported items carry; None: the lesson's own."""
+    variants: int = 0
+    """How many versions to export, each with its own drawn values (`--variants`); 0 for the lesson as
+    written. Only formats with `versions` take them."""
+    seed: int = 1
+    """The seed the versions are drawn with, as `studygen build --seed`."""
+
+
+@dataclass(frozen=True)
 class Export(Generic[P]):
     """One export format: its name for `--to`, its file suffix, and how it gathers and writes lessons."""
 
     name: str
     suffix: str
     description: str
-    gather: Callable[[LoadedLesson, int | None], P | None]
-    """Turn a loaded lesson into its part, given the modification time its items carry (see
-    `export.updated`); None when the lesson has nothing this format exports."""
+    gather: Callable[[LoadedLesson, Gathering], P | None]
+    """Turn a loaded lesson into its part, as the export asks; None when the lesson has nothing this
+    format exports."""
     write: Callable[[Sequence[P]], bytes]
     media_beside: bool
     """Whether the images the items show are written beside the file (it cannot carry them itself)."""
@@ -59,13 +72,15 @@ class Export(Generic[P]):
     """What a lesson must have to give anything, for the message when none has it."""
     how: str = "add a `flashcards:` list, each card with a `question:` and an `answer:`"
     """How a teacher gives a lesson what this format exports."""
+    versions: bool = False
+    """Whether the format exports versions (`--variants`): each a set of questions of its own."""
 
 
-def _deck(loaded: LoadedLesson, updated: int | None) -> Deck | None:
+def _deck(loaded: LoadedLesson, asked: Gathering) -> Deck | None:
     """Gather a lesson's flashcards as a deck, or None if it has none."""
     from studygen.exports.decks import deck_of  # here: the CLI lists formats without the lesson model
 
-    return deck_of(loaded, updated=updated) if loaded.worked.flashcards else None
+    return deck_of(loaded, updated=asked.updated) if loaded.worked.flashcards else None
 
 
 EXPORTS: dict[str, Export[Any]] = {
@@ -94,6 +109,7 @@ EXPORTS: dict[str, Export[Any]] = {
             group="category",
             needs="exercises",
             how="add an `exercises:` list (see docs/lesson-format.md)",
+            versions=True,
         ),
     )
 }

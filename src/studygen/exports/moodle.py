@@ -14,15 +14,19 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 if TYPE_CHECKING:
+    from studygen.exports import Gathering
     from studygen.exports.question_bank import Answer, Html, Question, QuestionBank
     from studygen.lesson import LoadedLesson
 
 
-def gather(loaded: LoadedLesson, updated: int | None) -> QuestionBank | None:
-    """Turn a lesson's exercises into its question bank, or None if it has none (`updated` is unused)."""
-    from studygen.exports.question_bank import bank_of  # here: the CLI lists formats without the model
+def gather(loaded: LoadedLesson, asked: Gathering) -> QuestionBank | None:
+    """Turn a lesson's exercises into its question bank: the lesson as written, or a category per version."""
+    # Imported here: the CLI lists formats without the lesson model.
+    from studygen.exports.question_bank import bank_of_versions
+    from studygen.variants import plain_version, versions
 
-    return bank_of(loaded)
+    drawn = versions(loaded, asked.variants, asked.seed) if asked.variants else [plain_version(loaded)]
+    return bank_of_versions(loaded.file, drawn)
 
 
 def write(banks: Sequence[QuestionBank]) -> bytes:

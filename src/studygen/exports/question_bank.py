@@ -32,7 +32,7 @@ from studygen.kinds.matching import WorkedMatching
 from studygen.kinds.multiple_choice import WorkedMultipleChoice, WorkedQuestion
 from studygen.kinds.numeric_problem import WorkedNumericProblem
 from studygen.kinds.written_answer import WorkedWrittenAnswer
-from studygen.lesson import LoadedLesson
+from studygen.variants import Version
 from studygen.wording import shortened
 from studygen.worked import WorkedExercise, WorkedLesson
 
@@ -47,20 +47,6 @@ ESSAY_LINES = 10
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 """How Moodle XML text refers to a file carried beside it in the same question."""
-
-
-@dataclass(frozen=True)
-class Version:
-    """One version of a lesson: the plain lesson as written, or one with its own drawn values.
-
-    Stand-in for `studygen.variants.Version` (same three fields) until the versions slice is merged.
-    """
-
-    number: int | None
-    """1..N, None for the plain (as-written) lesson."""
-    label: str | None
-    """"Version 3", None for plain."""
-    worked: WorkedLesson
 
 
 @dataclass(frozen=True)
@@ -142,11 +128,6 @@ class QuestionBank:
     def count(self) -> int:
         """How many questions the lesson gives, over all its versions."""
         return sum(len(category.questions) for category in self.categories)
-
-
-def bank_of(loaded: LoadedLesson) -> QuestionBank | None:
-    """Turn a loaded lesson's exercises into a question bank; None if it has no exercises."""
-    return bank_of_versions(loaded.file, [Version(None, None, loaded.worked)])
 
 
 def bank_of_versions(file: Path, versions: Sequence[Version]) -> QuestionBank | None:
