@@ -262,3 +262,27 @@ def test_versions_are_skipped_when_up_to_date_and_rebuilt_alone_for_another_seed
     assert {name: fewer[name] for name in ("worksheet.html", "worksheet-v01.html")} == {
         name: reseeded[name] for name in ("worksheet.html", "worksheet-v01.html")
     }
+
+
+def test_jobs_come_from_the_option_then_studygen_jobs_then_the_cores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studygen import build as build_module
+    from studygen.pool import Pool, cores
+
+    sizes: list[int] = []
+
+    def recording(task: object, limits: object, size: int) -> Pool:
+        sizes.append(size)
+        return Pool(task, limits, size)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "Pool", recording)
+    lesson = tmp_path / "c.yaml"
+    lesson.write_text("title: C\nflashcards:\n  - question: Q?\n    answer: A.\n", encoding="utf-8")
+    args = ["build", str(lesson), "--out", str(tmp_path / "out"), "--format", "html", "--force"]
+    runner = CliRunner()
+    assert runner.invoke(cli, args, env={"STUDYGEN_JOBS": "3"}).exit_code == 0
+    assert runner.invoke(cli, [*args, "--jobs", "1"], env={"STUDYGEN_JOBS": "3"}).exit_code == 0
+    monkeypatch.delenv("STUDYGEN_JOBS")
+    assert runner.invoke(cli, args).exit_code == 0
+    assert sizes == [3, 1, cores()]

@@ -78,11 +78,10 @@ class Job:
     allow_overflow: bool = False
     """Print card text that cannot fit even at its smallest size, with a warning, instead of failing."""
     variants: int = 0
-    """How many versions `--variants` asks for (0: none); the plain job then also renders answers-all."""
+    """How many versions `--variants` asks for (0: none): each version's worksheet and key, and
+    answers-all, are then parts of the lesson too."""
     seed: int = 1
     """The seed the versions are drawn with."""
-    version: int | None = None
-    """Render this version's worksheet and key instead of the lesson's documents."""
 
 
 @dataclass(frozen=True)
@@ -105,13 +104,11 @@ class RenderedLesson:
     slug: str
     files: tuple[RenderedFile, ...]
     skipped: tuple[str, ...]
-    notes: tuple[str, ...] = ()
-    """Warnings about the lesson as a whole rather than one document (versions that are all alike)."""
 
     @property
     def warnings(self) -> list[str]:
-        """The lesson's and every document's warnings, in build order."""
-        return [*self.notes, *(warning for file in self.files for warning in file.warnings)]
+        """Every document's warnings, in build order."""
+        return [warning for file in self.files for warning in file.warnings]
 
 
 @dataclass(frozen=True)
@@ -395,46 +392,16 @@ def _versioned(documents: Sequence[str], skipped: Sequence[str]) -> tuple[str, .
 
 
 def render_lesson(job: Job) -> RenderedLesson:
-    """Load a lesson and render its documents in memory; runs inside a worker process."""
-    from studygen.lesson import load_lesson
-    from studygen.variants import version
-
-    loaded = load_lesson(job.file, max_bytes=job.max_bytes)
-    env = _environment(job.templates)
-    if job.version is not None:
-        drawn = version(loaded, job.version, job.seed)
-        names = _versioned(job.documents, ())
-        files = [_rendered(loaded, DOCUMENTS[name], job, env, version=drawn) for name in names]
-        return RenderedLesson(loaded.slug, tuple(files), ())
-    files = []
+    """Render every document a job asks of a lesson, here, one after another: for tests and tools."""
+    files: list[RenderedFile] = []
     skipped: list[str] = []
-    for name in job.documents:
-        document = DOCUMENTS[name]
-        if not document.wanted(loaded.lesson):
-            skipped.append(name)
-            continue
-        files.append(_rendered(loaded, document, job, env))
-    notes = _answers_all(loaded, job, env, skipped, files) if job.variants else ()
-    return RenderedLesson(loaded.slug, tuple(files), tuple(skipped), notes)
-
-
-def _answers_all(
-    loaded: LoadedLesson, job: Job, env: jinja2.Environment, skipped: list[str], files: list[RenderedFile]
-) -> tuple[str, ...]:
-    """Draw every version, add answers-all to files if the key is built; warn if the versions are alike."""
-    from studygen.answers_all import answers_all
-    from studygen.variants import versions
-
-    drawn = versions(loaded, job.variants, job.seed)  # all drawn first: a draw that fails, fails here
-    if "answer-key" in job.documents and ANSWERS_ALL.wanted(loaded.lesson):
-        files.append(_rendered(loaded, ANSWERS_ALL, job, env, answers=answers_all(drawn)))
-    alike = all(other.worked == drawn[0].worked for other in drawn[1:])
-    if len(drawn) > 1 and alike and _versioned(job.documents, skipped):
-        return (
-            f"{shown(loaded.file)}: all {len(drawn)} versions are the same: give a value as a list or a "
-            "range to draw from, e.g. `t: [2, 3, 4]` (see Versions in docs/lesson-format.md)",
-        )
-    return ()
+    for part in _units(job):
+        answer = render_part(part)
+        if answer.file is not None:
+            files.append(answer.file)
+        elif answer.empty and part.unit in job.documents:
+            skipped.append(part.unit)
+    return RenderedLesson(job.file.stem, tuple(files), tuple(skipped))
 
 
 def _rendered(

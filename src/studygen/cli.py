@@ -298,7 +298,9 @@ def cli() -> None:
     "--jobs",
     "-j",
     type=click.IntRange(1, MAX_JOBS),
-    help="Documents rendered at once, each by its own worker process (default: one per CPU core).",
+    envvar="STUDYGEN_JOBS",
+    help="Documents rendered at once, each by its own worker process (default: $STUDYGEN_JOBS, else "
+    "one per CPU core).",
 )
 @click.option("--force", is_flag=True, help="Rebuild every document, even those that are up to date.")
 @_versions(
