@@ -23,7 +23,7 @@ from studygen.documents import (
 )
 from studygen.errors import BuildError, LessonError, Problem, StudygenError, shown
 from studygen.fit import Misfit, Shrunk, TextDoesNotFit
-from studygen.lesson_files import find_lessons
+from studygen.lesson_files import MAX_FILE_BYTES, find_lessons
 from studygen.manifest import (
     MANIFEST_NAME,
     Built,
@@ -36,7 +36,6 @@ from studygen.manifest import (
 )
 from studygen.outputs import OutputError, has_leftovers, publish
 from studygen.pool import Pool
-from studygen.source import MAX_FILE_BYTES
 from studygen.worker import Limits
 
 if TYPE_CHECKING:

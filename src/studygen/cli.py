@@ -14,13 +14,12 @@ from typing import Any
 
 import click
 
-from studygen import __version__
 from studygen.cards import FLIPS, LAYOUTS, SIZE_HELP, back_offset, card_size
 from studygen.documents import DEFAULT_SEED, DOCUMENTS, FORMATS, MAX_VERSIONS, PAPERS
 from studygen.errors import InternalError, StudygenError, hidden_characters, quoted, shown
 from studygen.exports import EXPORTS
 from studygen.interrupts import Interrupted, stop_on_signals
-from studygen.source import MAX_FILE_BYTES
+from studygen.lesson_files import MAX_FILE_BYTES
 from studygen.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, LimitError
 
 DEFAULT_CONTENT = Path("content")
@@ -226,7 +225,7 @@ def _lessons(paths: tuple[Path, ...], shard: tuple[int, int] | None) -> list[Pat
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="studygen")
+@click.version_option(package_name="studygen", prog_name="studygen")
 def cli() -> None:
     """Turn YAML lessons into worksheets, answer keys, self-checks and flashcards."""
 

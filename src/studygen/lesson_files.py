@@ -12,6 +12,9 @@ from pathlib import Path
 
 from studygen.errors import StudygenError, shown
 
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""Lesson files larger than this are refused before parsing: a lesson is prose, not data."""
+
 LESSON_SUFFIXES = (".yaml", ".yml")
 """The file endings a lesson file has."""
 

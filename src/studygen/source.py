@@ -13,13 +13,14 @@ import yaml
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from studygen import lesson_files
 from studygen.errors import LessonError, Problem
 from studygen.keys import Path_, dotted
 from studygen.scalars import Scalar, value_positions
 from studygen.wording import comma_advice
 from studygen.yaml_errors import explain
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = lesson_files.MAX_FILE_BYTES
 """Lesson files larger than this are refused before parsing: a lesson is prose, not data."""
 
 MAX_NESTING = 30
