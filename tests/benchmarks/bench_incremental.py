@@ -80,7 +80,8 @@ def main() -> None:
     print(f"build seed, nothing changed         {same_s:6.2f} s   = {same_s / cold_s:.3f} x cold")
     print(f"build seed, one flashcard edited    {edit_s:6.2f} s   = {edit_s / cold_s:.2f} x cold")
     print(f"40 lessons, --jobs 1                {serial_s:6.2f} s")
-    print(f"40 lessons, --jobs 2                {parallel_s:6.2f} s   = {serial_s / parallel_s:.2f} x speed-up")
+    speed_up = serial_s / parallel_s
+    print(f"40 lessons, --jobs 2                {parallel_s:6.2f} s   = {speed_up:.2f} x speed-up")
 
 
 if __name__ == "__main__":
