@@ -104,11 +104,6 @@ class RenderedLesson:
     files: tuple[RenderedFile, ...]
     skipped: tuple[str, ...]
 
-    @property
-    def warnings(self) -> list[str]:
-        """Every document's warnings, in build order."""
-        return [warning for file in self.files for warning in file.warnings]
-
 
 @dataclass(frozen=True)
 class Written:
