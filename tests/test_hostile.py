@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import os
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from studygen.cli import cli
 from studygen.model import Lesson
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -54,7 +57,22 @@ class Run:
 
 
 def run(*args: str | Path, cwd: Path) -> Run:
-    """Run the real CLI in a subprocess from cwd (no project templates/ there), PYTHONPATH untouched."""
+    """Run the CLI in this process from cwd (no project templates/ there); a crash fails the test.
+
+    In-process keeps the corpus fast (a Python start-up per run doubled the suite's time); the same
+    command line as a real process is proved for a sample of cases in test_the_real_cli_refuses_alike.
+    """
+    start = time.monotonic()
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="studygen")
+    seconds = time.monotonic() - start
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"studygen {' '.join(map(str, args))} crashed") from result.exception
+    return Run(result.exit_code, result.stdout, result.stderr, seconds)
+
+
+def run_process(*args: str | Path, cwd: Path) -> Run:
+    """Run the real CLI in a subprocess from cwd, PYTHONPATH untouched."""
     start = time.monotonic()
     process = subprocess.run(
         [sys.executable, "-m", "studygen", *map(str, args)],
@@ -379,6 +397,28 @@ def test_hostile_lesson_is_refused(case: Case, tmp_path: Path) -> None:
     built = run("build", lesson, "--out", out, *BUILD_LIMITS, cwd=tmp_path)
     assert_refused(built, case)
     assert not out.exists() or list(out.rglob("*")) == []
+
+
+REAL_PROCESS_SAMPLE = (
+    "yaml-nul-bytes.yaml",
+    "yaml-missing-colon.yaml",
+    "schema-whitespace-answer.yaml",
+    "image-symlink-outside.yaml",
+    "formula-200-kb.yaml",
+    "yaml-deep-mappings.yaml",
+)
+"""One case from each family, refused by a real `python -m studygen` as by the in-process runner."""
+
+
+@pytest.mark.parametrize("name", REAL_PROCESS_SAMPLE)
+def test_the_real_cli_refuses_alike(name: str, tmp_path: Path) -> None:
+    [case] = [case for case in CASES if case.name == name]
+    lesson = case.make(tmp_path)
+    for command in (("check", lesson), ("build", lesson, "--out", tmp_path / "out", *BUILD_LIMITS)):
+        real = run_process(*command, cwd=tmp_path)
+        assert_refused(real, case)
+        assert real.stderr == run(*command, cwd=tmp_path).stderr
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").rglob("*")) == []
 
 
 # --- raw HTML is accepted and prints as text ----------------------------------------------------

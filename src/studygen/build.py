@@ -349,7 +349,10 @@ def render_part(part: Part) -> RenderedPart:
         return RenderedPart(part.unit, printed, None, empty=True)
     if printed == part.unchanged_if:
         return RenderedPart(part.unit, printed, None)
-    env = _environment(job.templates)
+    # Keyed by where the folder is and whether it exists, so a worker kept between builds (watch, or
+    # builds run from another folder) never uses an environment made for another project.
+    templates = job.templates.absolute() if job.templates is not None else None
+    env = _environment(templates, templates is not None and templates.is_dir())
     if part.version is not None:
         from studygen.variants import version
 
@@ -510,8 +513,8 @@ def _too_deep(loaded: LoadedLesson) -> str:
 
 
 @cache
-def _environment(templates: Path | None) -> jinja2.Environment:
-    """Make the Jinja environment once per worker process."""
+def _environment(templates: Path | None, exists: bool) -> jinja2.Environment:
+    """Make the Jinja environment once per worker process and project templates folder."""
     from studygen.render import environment
 
     return environment(templates)

@@ -109,7 +109,9 @@ class Worker:
         self._busy = True
         self.deadline = time.monotonic() + self.limits.seconds
         with contextlib.suppress(OSError):  # a worker that died at once is reported by `result`
-            connection.send(job)
+            # The caller's folder goes along: a worker kept between builds resolves relative paths
+            # (lesson files, templates/) where the build that sends the job does.
+            connection.send((os.getcwd(), job))
 
     @property
     def connection(self) -> Connection:
@@ -293,6 +295,8 @@ def _serve(connection: Connection, task: Callable[[Any], Any], limits: Limits) -
             return
         if job is None:
             return
+        folder, job = job
+        os.chdir(folder)
         _limit_cpu(limits.seconds)
         try:
             reply = _answer(task, job)
