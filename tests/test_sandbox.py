@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import re
@@ -22,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, StreamObject
 
+from studygen.cli import cli
 from studygen.manifest import MANIFEST_NAME
 
 ROOT = Path(__file__).parents[1]
@@ -611,10 +614,20 @@ def test_every_refused_image_is_reported_at_its_line(sandbox: Sandbox, run: str)
         assert f"{file} ->" not in result.stdout
 
 
+def in_process(server: Server, cwd: Path, *args: str | Path) -> Run:
+    """Run `studygen ARGS` in this process from cwd (the folder run above proves the real process)."""
+    before = len(server.hits)
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="studygen")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    hits = tuple(server.hits[before:])
+    return Run(tuple(map(str, args)), result.exit_code, result.stdout, result.stderr, hits)
+
+
 def test_each_refused_lesson_alone_fails_the_check(sandbox: Sandbox, server: Server) -> None:
     """Checked one by one, every refused lesson exits 1 with its one problem, and nothing is fetched."""
     for lesson in sandbox.refused:
-        run = studygen(server, sandbox.root, "check", sandbox.file(lesson.name))
+        run = in_process(server, sandbox.root, "check", sandbox.file(lesson.name))
         assert run.code == 1, lesson.name
         assert run.hits == (), lesson.name
         [line] = run.stderr.splitlines()
