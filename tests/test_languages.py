@@ -398,3 +398,30 @@ def test_a_locale_name_with_an_underscore_is_refused_with_the_tag_to_write(tmp_p
     file = write(tmp_path, "title: Zahlen\nlanguage: de_DE\n")
     [problem] = problems(file)
     assert problem == "2:11: language: 'de_DE' is not a language tag: write it with a hyphen, `de-DE`"
+
+
+def test_versions_are_named_as_a_german_school_names_them(tmp_path: Path) -> None:
+    from studygen.answers_all import answers_all
+    from studygen.lesson import load_lesson
+    from studygen.variants import versions
+
+    file = write(
+        tmp_path,
+        """\
+        title: Gruppen
+        language: de
+        exercises:
+          - kind: numeric-problem
+            title: Weg
+            prompt: Wie weit?
+            given: {v: [1.25, 3.75], t: 2}
+            asked:
+              - {label: Weg, symbol: s, formula: v * t}
+        """,
+    )
+    drawn = versions(load_lesson(file), 2, 1)
+    assert [version.label for version in drawn] == ["Gruppe 1", "Gruppe 2"]
+    [table] = answers_all(drawn)
+    assert table.versions == ("G1", "G2")
+    [row] = table.sections[0][1]
+    assert set(row.answers) <= {"2,5", "7,5"} and len(row.answers) == 2
