@@ -150,6 +150,7 @@ def test_a_german_pdf_prints_seite_1_von_1_from_the_stylesheet(tmp_path: Path) -
         # A region keeps its own numbers: Swiss German groups with an apostrophe, keeps the point.
         ("de-CH", "1’234.5", "12’345.5", "0.5"),
         ("fr-CA", "1\u00a0234,5", "12\u00a0345,5", "0,5"),
+        ("de-ZZ", "1.234,5", "12.345,5", "0,5"),  # a region CLDR does not know: as its language writes
     ],
 )
 def test_numbers_print_as_each_language_writes_them(tag: str, thousand: str, big: str, small: str) -> None:

@@ -140,14 +140,18 @@ def language_for(tag: str) -> PrintLanguage:
 
 
 def _number_style(tag: str) -> tuple[NumberStyle, bool, bool]:
-    """Read a tag's decimal mark, group mark and fraction plurals from CLDR; English ones if it is unknown."""
+    """Read a tag's decimal mark, group mark and fraction plurals from CLDR: the whole tag's, else its
+    language's (`de-DE-x-school` writes as `de`), else English ones."""
     from babel import Locale, UnknownLocaleError
     from babel.numbers import get_decimal_symbol, get_group_symbol
 
     try:
         locale = Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
-        return NumberStyle(), False, False
+        try:
+            locale = Locale.parse(tag.split("-")[0], sep="-")
+        except (UnknownLocaleError, ValueError):
+            return NumberStyle(), False, False
     grouping = MIN_GROUPING.get(locale.language, 1)
     style = NumberStyle(get_decimal_symbol(locale), get_group_symbol(locale), grouping)
     return style, True, locale.plural_form(Decimal("1.5")) == "one"
