@@ -26,3 +26,5 @@ def test_the_wheel_ships_every_stock_template(tmp_path: Path) -> None:
         assert f"studygen/templates/{name}" in names, name
     assert "studygen/cli.py" in names and "studygen/formulas/parsing.py" in names
     assert "studygen/starter.yaml" in names  # what `studygen new` writes
+    for catalogue in ("studygen.pot", "de.po", "fr.po", "es.po"):  # studygen's words in each language
+        assert f"studygen/locale/{catalogue}" in names, catalogue

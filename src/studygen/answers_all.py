@@ -19,6 +19,7 @@ from studygen.kinds.fill_in_the_blanks import WorkedFillInTheBlanks
 from studygen.kinds.matching import WorkedMatching
 from studygen.kinds.multiple_choice import WorkedMultipleChoice
 from studygen.kinds.numeric_problem import WorkedNumericProblem
+from studygen.language import language_for
 from studygen.variants import Version
 from studygen.worked import WorkedBody
 
@@ -134,7 +135,8 @@ def _table_of(versions: Sequence[Version]) -> AnswerTable:
         # Teachers often number their titles themselves ("1. The dropped ball"): never "1. 1. …".
         numbered = first.title.startswith(str(first.number))
         sections.append((first.title if numbered else f"{first.number}. {first.title}", rows))
-    labels = tuple(f"V{version.number}" for version in versions)
+    column = language_for(versions[0].worked.language).gettext(words.VERSION_COLUMN)
+    labels = tuple(column.format(number=version.number) for version in versions)
     return AnswerTable(labels, tuple(sections))
 
 

@@ -281,7 +281,10 @@ def _finish(plan: _Plan, answers: Mapping[str, RenderedPart | StudygenError], st
         result.error = failed[0]  # the first document's, in build order: the same error each run
         return result
     rendered = [outcome for outcome in outcomes if isinstance(outcome, RenderedPart)]
-    warnings = [warning for part in rendered if part.file is not None for warning in part.file.warnings]
+    # Each document warns of the lesson's language: the lesson hears it once.
+    warnings = list(
+        dict.fromkeys(warning for part in rendered if part.file is not None for warning in part.file.warnings)
+    )
     if strict and warnings:
         result.error = StrictWarnings(warnings)
         return result
@@ -452,12 +455,21 @@ def _render_document(
         version=version,
         answers_all=answers,
     )
+    language = _language_warnings(loaded)
     if job.format == "html":
-        return RenderedFile(f"{name}.html", html.encode(), None)
+        return RenderedFile(f"{name}.html", html.encode(), None, language)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
     pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed, allow_overflow=job.allow_overflow)
-    warnings = tuple(str(problem) for problem in _misplaced(loaded, pdf.shrunk))
+    warnings = language + tuple(str(problem) for problem in _misplaced(loaded, pdf.shrunk))
     return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings, pdf.used)
+
+
+def _language_warnings(loaded: LoadedLesson) -> tuple[str, ...]:
+    """Warn, at the lesson's `language:` line, when some of studygen's words print in English instead."""
+    from studygen.language import language_for
+
+    missing = language_for(loaded.lesson.language).missing
+    return (str(loaded.where.problem(("language",), missing)),) if missing else ()
 
 
 def _deck(loaded: LoadedLesson, settings: PrintSettings, paper: Paper) -> Deck:

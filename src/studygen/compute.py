@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from studygen.fields import Exercise
 from studygen.keys import LessonProblem, Path_
-from studygen.kinds import KINDS
+from studygen.kinds import KINDS, words
 from studygen.kinds.points import exercise_points, given_points, grading
+from studygen.language import language_for, ngettext, speaking
 from studygen.model import Lesson
 from studygen.text_values import Scope, discussion_with_values, put_values_in
 from studygen.wording import shortened
@@ -18,7 +19,16 @@ __all__ = ["LessonProblem", "work_out"]
 
 
 def work_out(lesson: Lesson) -> tuple[WorkedLesson, list[LessonProblem]]:
-    """Work out every exercise of a lesson, collecting all problems rather than stopping at the first."""
+    """Work out every exercise of a lesson, collecting all problems rather than stopping at the first.
+
+    Its labels and numbers print in the lesson's `language`; problems are reported in English.
+    """
+    with speaking(language_for(lesson.language)):
+        return _work_out(lesson)
+
+
+def _work_out(lesson: Lesson) -> tuple[WorkedLesson, list[LessonProblem]]:
+    """Work out every exercise of a lesson in the language being printed in."""
     problems: list[LessonProblem] = []
     lesson, scopes = put_values_in(lesson, problems)
     exercises: list[WorkedExercise] = []
@@ -72,5 +82,6 @@ def time_hint(minutes: int | None, materials: str | None) -> str | None:
     """Write the line under an exercise's title: "Pen and paper, about 5 minutes."."""
     if minutes is None:
         return f"{materials}." if materials else None
-    about = f"about {minutes} minute{'' if minutes == 1 else 's'}"
-    return f"{materials}, {about}." if materials else f"{about.capitalize()}."
+    about = ngettext(words.ABOUT_ONE_MINUTE, words.ABOUT_MINUTES, minutes).format(minutes=minutes)
+    # Only the first letter: "etwa 5 Minuten" must not become "Etwa 5 minuten".
+    return f"{materials}, {about}." if materials else f"{about[:1].upper()}{about[1:]}."

@@ -144,9 +144,15 @@ def _flag(value: object) -> object:
     raise ValueError(f"write true or false, not {quoted(str(value))}")
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
 def _language(value: str) -> str:
     """Accept a BCP 47 language tag such as `en`, `de` or `pt-BR`."""
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+    if not _LANGUAGE_TAG.fullmatch(value):
+        hyphened = value.replace("_", "-")  # `de_DE` is how a computer's locale is written, not a tag
+        if _LANGUAGE_TAG.fullmatch(hyphened):
+            raise ValueError(f"{quoted(value)} is not a language tag: write it with a hyphen, `{hyphened}`")
         raise ValueError(f"{quoted(value)} is not a language tag: use one such as `en`, `de` or `pt-BR`")
     return value
 

@@ -142,10 +142,11 @@ def lesson_hash(file: Path, max_bytes: int) -> str | None:
 
 
 def environment_hash(options: Mapping[str, object], template_folders: Sequence[Path | None]) -> str:
-    """Hash what shapes every document besides its lesson: studygen's code, templates, fonts, options."""
+    """Hash what shapes every document besides its lesson: studygen's code and word catalogues, templates,
+    fonts, options."""
     digest = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
     code = Path(__file__).parent
-    for path in _files([code], suffixes=(".py", ".yaml")):
+    for path in _files([code], suffixes=(".py", ".yaml", ".po", ".pot")):
         _add_file(digest, path, code)
     folders = [folder for folder in template_folders if folder is not None and folder.is_dir()]
     for folder in folders:

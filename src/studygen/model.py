@@ -113,7 +113,9 @@ class Lesson(Model):
     """Where the material comes from (a book, a course, a web page); printed small under the title; at
     most 400 characters."""
     language: Language = "en"
-    """Language of the lesson as a BCP 47 tag (`en`, `de`, `pt-BR`); recorded as the PDF's language."""
+    """Language of the lesson as a BCP 47 tag (`en`, `de`, `fr-CA`): studygen prints its own words (Name,
+    Page 1 of 2) and its numbers (1.234,5) in it, and records it as the PDF's language. Shipped: en, de,
+    fr, es; any other prints studygen's words in English, with a warning (see docs/languages.md)."""
     values: LocalValues = Field(default_factory=dict, max_length=MAX_LESSON_VALUES)
     """Values any text of the lesson can print, e.g. `{P: 1000, r: 0.05}` for `{=P * (1 + r)^2}` (see
     Values in text); at most 100. Each version may draw a value from a list or range (see Versions)."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TypedDict
 
 import jinja2
+from markupsafe import Markup
 
 from studygen import __version__, prose
 from studygen.answers_all import AnswerTable
@@ -13,6 +16,7 @@ from studygen.cards import Deck
 from studygen.documents import Document, Paper, stock_templates
 from studygen.errors import BuildError
 from studygen.fit import SMALLEST_PT
+from studygen.language import gettext, language_for, ngettext, speaking, value_separator
 from studygen.lesson import LoadedLesson
 from studygen.variants import Version
 from studygen.worked import WorkedLesson
@@ -26,6 +30,13 @@ class TemplateContext(TypedDict):
     `smallest_pt` (the smallest size card text may shrink to, in points: `smallest_pt.answer`). An
     exercise's part is laid out by its kind's template, included with `exercise` (a `WorkedExercise`)
     and `key` (True in the answer key) in scope.
+
+    Words a template prints itself come from the lesson's language (docs/languages.md): `_("Name")`
+    translates a word of `locale/studygen.pot`, `ngettext(singular, plural, n)` one that depends on a
+    count; the filter `colon` writes a label before a colon as the language does (`Données :`),
+    `values` joins given values (`; ` where the decimal mark is a comma), and `css_string` /
+    `css_content` write a word as a CSS string (`"fold"`) or a `{page}`/`{pages}` pattern as a CSS
+    `content` value with page counters.
     """
 
     lesson: WorkedLesson
@@ -68,8 +79,43 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
     env.filters["markdown"] = prose.block
     env.filters["inline"] = prose.inline
     env.filters["blocks_around_blanks"] = prose.blocks_around_blanks
-    env.globals.update(version=__version__, smallest_pt=SMALLEST_PT)
+    env.globals.update(version=__version__, smallest_pt=SMALLEST_PT, _=gettext, ngettext=ngettext)
+    env.filters["colon"] = _colon
+    env.filters["values"] = _values
+    env.filters["css_string"] = css_string
+    env.filters["css_content"] = css_content
     return env
+
+
+def _colon(label: str) -> str:
+    """Write a label before a colon as the language does: `Given:`, `Données :`."""
+    return gettext("{label}:").format(label=label)
+
+
+def _values(values: Iterable[str]) -> str:
+    """Join given values, `a = 1.5, b = 2`, with a semicolon where the decimal mark is a comma."""
+    return value_separator().join(values)
+
+
+# Backslash, quote and newline end or break a CSS string; `<` could close the <style> element.
+_CSS_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\a ", "<": "\\3c "}
+
+
+def css_string(text: str) -> Markup:
+    """Write text as a double-quoted CSS string, safe inside a <style> element."""
+    return Markup('"' + "".join(_CSS_ESCAPES.get(character, character) for character in text) + '"')
+
+
+def css_content(pattern: str) -> Markup:
+    """Write a `Page {page} of {pages}` pattern as a CSS content value: `"Page " counter(page) …`."""
+    pieces = re.split(r"\{(page|pages)\}", pattern)
+    # re.split puts each counter's name at an odd index, the text between them at the even ones.
+    parts = [
+        f"counter({piece})" if index % 2 else css_string(piece)
+        for index, piece in enumerate(pieces)
+        if index % 2 or piece
+    ]
+    return Markup(" ".join(parts))
 
 
 def render_document(
@@ -88,10 +134,11 @@ def render_document(
     With `cards`, the page size is the deck's page (card stock, or the paper turned for more cards).
     With `version`, the document shows that version's values and answers, and its label.
     """
+    lesson = version.worked if version is not None else loaded.worked
     try:
         template = env.get_template(document.template)
         context = TemplateContext(
-            lesson=version.worked if version is not None else loaded.worked,
+            lesson=lesson,
             document=document,
             paper=cards.page if cards is not None else paper,
             cards=cards,
@@ -99,7 +146,8 @@ def render_document(
             version_label=version.label if version is not None else None,
             answers_all=answers_all,
         )
-        return template.render(context)
+        with speaking(language_for(lesson.language)):
+            return template.render(context)
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
         raise BuildError(f"template {document.template}: {where}{error}") from None

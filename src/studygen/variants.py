@@ -12,11 +12,10 @@ from studygen.compute import work_out
 from studygen.documents import MAX_VERSIONS
 from studygen.drawing import Draws, drawn_lesson
 from studygen.errors import LessonError
+from studygen.kinds import words
+from studygen.language import language_for
 from studygen.lesson import LoadedLesson
 from studygen.worked import WorkedLesson
-
-VERSION_LABEL = "Version {number}"
-"""The label each version prints on every page of its worksheet and key, and in its PDF title."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,8 @@ def version(loaded: LoadedLesson, number: int, seed: int) -> Version:
                 for p in problems
             ]
         )
-    return Version(number, VERSION_LABEL.format(number=number), worked)
+    label = language_for(worked.language).gettext(words.VERSION).format(number=number)
+    return Version(number, label, worked)
 
 
 def versions(loaded: LoadedLesson, count: int, seed: int) -> list[Version]:

@@ -32,6 +32,7 @@ from studygen.kinds.matching import WorkedMatching
 from studygen.kinds.multiple_choice import WorkedMultipleChoice, WorkedQuestion
 from studygen.kinds.numeric_problem import WorkedNumericProblem
 from studygen.kinds.written_answer import WorkedWrittenAnswer
+from studygen.language import gettext, language_for, speaking
 from studygen.variants import Version
 from studygen.wording import shortened
 from studygen.worked import WorkedExercise, WorkedLesson
@@ -137,10 +138,11 @@ def bank_of_versions(file: Path, versions: Sequence[Version]) -> QuestionBank | 
     texts = _Texts(file.parent)
     title = " ".join(versions[0].worked.title.split())
     try:
-        categories = tuple(
-            Category(category_path(title, version.label), tuple(_questions(version.worked, texts)))
-            for version in versions
-        )
+        with speaking(language_for(versions[0].worked.language)):  # "None of these" in its language
+            categories = tuple(
+                Category(category_path(title, version.label), tuple(_questions(version.worked, texts)))
+                for version in versions
+            )
     except (BuildError, ValueError) as error:
         message = error.format_message() if isinstance(error, BuildError) else str(error)
         raise BuildError(f"{shown(file)}: exercises: {message}") from None
@@ -319,7 +321,7 @@ def _choice(exercise: WorkedExercise, texts: _Texts) -> Iterator[Question]:
         answers = [_box_answer(box.label, box.ticked, item, texts) for box in item.boxes]
         if none_fits:
             fits = any(box.ticked for box in item.boxes)
-            answers.append(_box_answer(words.NONE_OF_THESE, not fits, item, texts))
+            answers.append(_box_answer(gettext(words.NONE_OF_THESE), not fits, item, texts))
         yield Question(
             type="multichoice",
             name=_name(exercise, number, _words(item.prompt)),

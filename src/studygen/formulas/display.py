@@ -17,6 +17,7 @@ from studygen.formulas.numbers import (
 )
 from studygen.formulas.tokens import FRACTION_GLYPHS, SUPERSCRIPTS
 from studygen.formulas.tree import BinOp, Call, Name, Neg, Node, Num
+from studygen.language import value_separator
 
 _TO_SUPERSCRIPT = str.maketrans("0123456789-ni", SUPERSCRIPTS)
 
@@ -110,7 +111,7 @@ def _show_call(node: Call, style: NumberFormat) -> tuple[str, int]:
         return _show_round(node, style), _ATOM
     if node.func == "abs":
         return f"|{show(node.args[0], style)[0]}|", _ATOM
-    return f"{node.func}({', '.join(show(arg, style)[0] for arg in node.args)})", _ATOM
+    return f"{node.func}({value_separator().join(show(arg, style)[0] for arg in node.args)})", _ATOM
 
 
 def _show_round(node: Call, style: NumberFormat) -> str:
@@ -123,4 +124,4 @@ def _show_round(node: Call, style: NumberFormat) -> str:
         if figures > INEXACT_SIGNIFICANT:
             shown = replace(style, significant=min(figures, MAX_SIGNIFICANT))
             texts[0] = format_decimal(value.value, shown, False)
-    return f"round({', '.join(texts)})"
+    return f"round({value_separator().join(texts)})"

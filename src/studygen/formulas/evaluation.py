@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from studygen.formulas.errors import FormulaError, at
 from studygen.formulas.limits import MAX_EXPONENT, MAX_ROUND_DECIMALS, PRECISION, check_magnitude
-from studygen.formulas.numbers import EXACT, format_decimal, is_whole, plain, tidy, to_decimal, unit
+from studygen.formulas.numbers import IN_MESSAGES, format_decimal, is_whole, plain, tidy, to_decimal, unit
 from studygen.formulas.parsing import Formula
 from studygen.formulas.tree import BinOp, Call, Name, Neg, Node, Num, children, names_in_order
 
@@ -131,7 +131,7 @@ def _power(base: Value, exponent: Value, context: decimal.Context, pos: int) -> 
     if b < 0 and not is_whole(e):
         raise FormulaError(
             f"a negative number to a fractional power has no real value: "
-            f"({plain(b)})^{format_decimal(e, EXACT, exponent.exact)}",
+            f"({plain(b)})^{format_decimal(e, IN_MESSAGES, exponent.exact)}",
             pos,
         )
     # Digits before the point of the result, roughly: log10|b| * e, in a throwaway context.
@@ -244,7 +244,7 @@ def _round(x: Value, places: Value | None, context: decimal.Context, pos: int) -
         if not (places.exact and is_whole(n) and 0 <= n <= MAX_ROUND_DECIMALS):
             raise FormulaError(
                 f"round(x, n): n must be a whole number from 0 to {MAX_ROUND_DECIMALS}, "
-                f"not {format_decimal(n, EXACT, places.exact)}",
+                f"not {format_decimal(n, IN_MESSAGES, places.exact)}",
                 pos,
             )
         digits = int(n)

@@ -1,8 +1,10 @@
 """The one place that decides how a number is printed: rounding, decimals, separators, scientific notation.
 
 Tables, steps, given values, values in text and exports all format through `format_decimal`, so a
-number reads the same wherever it appears. Rounding is half away from zero (1157.625 → 1157.63,
-and minus 2.5 → minus 3), as done by hand; the decimal module calls that ROUND_HALF_UP.
+number reads the same wherever it appears. Its decimal and group marks are those of the language being
+printed in (`studygen.language.speaking`): 1,234.5 in English, 1.234,5 in German, 1 234,5 in French.
+Rounding is half away from zero (1157.625 → 1157.63, and minus 2.5 → minus 3), as done by hand; the
+decimal module calls that ROUND_HALF_UP.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from studygen.formulas.limits import PRECISION
+from studygen.language import current
 
 INEXACT_SIGNIFICANT = 6  # how an inexact value such as 1/3 is shown when no format is asked for
 MAX_DECIMALS = 12
@@ -30,8 +33,9 @@ TIMES = "\u00d7"
 class NumberFormat:
     """How a number is shown: its rounding, its separators and when it uses scientific notation.
 
-    `group` and `decimal_mark` are the characters a language writes (`,` and `.` in English); the
-    rest is what a teacher sets per value, column or answer.
+    `group` and `decimal_mark` are the characters a language writes (`,` and `.` in English); None
+    means the language being printed in decides. The rest is what a teacher sets per value, column or
+    answer.
     """
 
     decimals: int | None = None
@@ -44,8 +48,8 @@ class NumberFormat:
     """Values of 10^above or more use scientific notation (when `scientific` is None)."""
     below: int = SCIENTIFIC_BELOW
     """Values under 10^below use scientific notation (when `scientific` is None and no `decimals`)."""
-    group: str = ","
-    decimal_mark: str = "."
+    group: str | None = None
+    decimal_mark: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse impossible formats early, where the lesson is read."""
@@ -75,6 +79,9 @@ def _int_between(value: object, low: int, high: int) -> bool:
 
 
 EXACT = NumberFormat()
+
+IN_MESSAGES = NumberFormat(group=",", decimal_mark=".")
+"""How an error message writes a number, in any lesson's language: messages are in English."""
 
 
 def unit(exponent: int) -> Decimal:
@@ -165,11 +172,14 @@ def rounded(value: Decimal, fmt: NumberFormat, exact: bool) -> Decimal:
 
 def _separated(text: str, fmt: NumberFormat) -> str:
     """Put in the language's decimal mark and, if asked, group the whole part's digits in threes."""
+    style = current().numbers
     sign = MINUS if text.startswith(MINUS) else ""
     whole, _, fraction = text.removeprefix(MINUS).partition(".")
-    if fmt.thousands:
-        whole = fmt.group.join(whole[max(0, end - 3) : end] for end in range(len(whole), 0, -3)[::-1])
-    return sign + whole + (fmt.decimal_mark + fraction if fraction else "")
+    if fmt.thousands and len(whole) >= 3 + style.min_grouping:
+        group = style.group if fmt.group is None else fmt.group
+        whole = group.join(whole[max(0, end - 3) : end] for end in range(len(whole), 0, -3)[::-1])
+    mark = style.decimal_mark if fmt.decimal_mark is None else fmt.decimal_mark
+    return sign + whole + (mark + fraction if fraction else "")
 
 
 def format_decimal(value: Decimal, fmt: NumberFormat, exact: bool) -> str:

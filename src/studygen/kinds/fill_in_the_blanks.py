@@ -20,6 +20,7 @@ from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.kinds.points import given_points
+from studygen.language import gettext
 from studygen.wording import quoted
 from studygen.worked import WorkedBody, WorkedPoints
 
@@ -149,7 +150,7 @@ def work_fill_in_the_blanks(
         return None
     each = given_points(exercise.points_each)
     blanks = [replace(blank, points=each) for blank in blanks]
-    return WorkedFillInTheBlanks(marked, tuple(blanks), words.WORD_BANK, bank, each)
+    return WorkedFillInTheBlanks(marked, tuple(blanks), gettext(words.WORD_BANK), bank, each)
 
 
 def _find_blanks(text: str, where: Path_, problems: list[LessonProblem]) -> list[_Written]:
@@ -210,7 +211,7 @@ def _work_blank(blank: _Written, where: Path_, problems: list[LessonProblem]) ->
     others = answers[1:]
     return WorkedBlank(
         answer=answers[0],
-        also=words.ALSO_ACCEPTED.format(alternatives=", ".join(others)) if others else None,
+        also=gettext(words.ALSO_ACCEPTED).format(alternatives=", ".join(others)) if others else None,
         width=_gap_width(characters),
         accepted=tuple(answers),
     )

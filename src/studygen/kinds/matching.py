@@ -14,6 +14,7 @@ from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.kinds.points import given_points
+from studygen.language import gettext
 from studygen.wording import quoted
 from studygen.worked import WorkedBody, WorkedPoints
 
@@ -137,7 +138,7 @@ def work_matching(exercise: Matching, path: Path_, problems: list[LessonProblem]
         for n in range(max(len(lefts), len(column)))
     )
     stated = tuple(words.MATCHED.format(number=left.number, letter=left.letter) for left in lefts)
-    return WorkedMatching(rows, stated, words.STATED_ANSWER.format(answers=", ".join(stated)))
+    return WorkedMatching(rows, stated, gettext(words.STATED_ANSWER).format(answers=", ".join(stated)))
 
 
 def _check_repeats(texts: Sequence[str], paths: Sequence[Path_], problems: list[LessonProblem]) -> None:

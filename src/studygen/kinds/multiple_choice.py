@@ -21,6 +21,7 @@ from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.kinds.points import given_points
+from studygen.language import gettext
 from studygen.wording import quoted
 from studygen.worked import WorkedBody, WorkedPoints
 
@@ -138,9 +139,9 @@ def _work_question(question: MultipleChoiceQuestion) -> WorkedQuestion:
     return WorkedQuestion(
         prompt=question.prompt,
         several=several,
-        note=words.CHOOSE_ALL if several else None,
+        note=gettext(words.CHOOSE_ALL) if several else None,
         options=options,
-        answer=words.STATED_ANSWER.format(answers=", ".join(right)),
+        answer=gettext(words.STATED_ANSWER).format(answers=", ".join(right)),
         points=given_points(question.points),
     )
 

@@ -17,6 +17,7 @@ from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.kinds.formula_answers import FormulaAnswer, given_values, parse_known, work_answer
 from studygen.kinds.points import given_points
+from studygen.language import gettext
 from studygen.wording import quoted
 from studygen.worked import WorkedBody, WorkedPoints
 
@@ -155,9 +156,9 @@ def work_problem(
         given=given_values(problem.given),
         asked=tuple(asked),
         working_lines=problem.working_lines,
-        given_label=words.GIVEN,
-        working_label=words.WORKING,
-        answer_label=words.ANSWER,
+        given_label=gettext(words.GIVEN),
+        working_label=gettext(words.WORKING),
+        answer_label=gettext(words.ANSWER),
     )
 
 

@@ -16,13 +16,14 @@ from studygen.formulas import format_number
 from studygen.formulas.numbers import tidy
 from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
+from studygen.language import ENGLISH_LANGUAGE, gettext, ngettext, speaking
 from studygen.worked import Grading, GradingRow, WorkedBody, WorkedExercise, WorkedPoints
 
 
 def worked_points(value: Decimal) -> WorkedPoints:
     """Print points as a number and as a label, "1 point" or "1.5 points"."""
     number = format_number(tidy(value), exact=True)
-    label = words.ONE_POINT if value == 1 else words.POINTS
+    label = ngettext(words.ONE_POINT, words.POINTS, value)
     return WorkedPoints(value, number, label.format(points=number))
 
 
@@ -80,12 +81,12 @@ def grading(exercises: Sequence[WorkedExercise]) -> Grading | None:
     return Grading(
         rows=rows,
         total=total,
-        exercise_label=words.EXERCISE,
-        points_label=words.POINTS_HEADING,
-        score_label=words.SCORE,
-        total_label=words.TOTAL,
-        class_label=words.CLASS,
-        key_total=words.KEY_TOTAL.format(points=total.label),
+        exercise_label=gettext(words.EXERCISE),
+        points_label=gettext(words.POINTS_HEADING),
+        score_label=gettext(words.SCORE),
+        total_label=gettext(words.TOTAL),
+        class_label=gettext(words.CLASS),
+        key_total=gettext(words.KEY_TOTAL).format(points=total.label),
         numbered=not all(_numbered_by_hand(exercise) for exercise in exercises),
     )
 
@@ -101,5 +102,6 @@ def _parts_said(exercise: Exercise, count: int) -> str:
 
 
 def _label(value: Decimal) -> str:
-    """Points as a message states them: "4 points"."""
-    return worked_points(value).label
+    """Points as a message states them, in English whatever the lesson's language: "4 points"."""
+    with speaking(ENGLISH_LANGUAGE):
+        return worked_points(value).label

@@ -22,6 +22,7 @@ from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.kinds.choice import TickBox, WorkedChoice, WorkedChoiceItem
 from studygen.kinds.points import given_points
+from studygen.language import gettext
 
 
 class Statement(Model):
@@ -62,10 +63,10 @@ def work_true_false(exercise: TrueFalse, path: Path_, problems: list[LessonProbl
             WorkedChoiceItem(
                 prompt=item.statement,
                 boxes=(
-                    TickBox("true", words.TRUE, item.answer),
-                    TickBox("false", words.FALSE, not item.answer),
+                    TickBox("true", gettext(words.TRUE), item.answer),
+                    TickBox("false", gettext(words.FALSE), not item.answer),
                 ),
-                verdict=prose.literal(words.TRUE if item.answer else words.FALSE) + ".",
+                verdict=prose.literal(gettext(words.TRUE if item.answer else words.FALSE)) + ".",
                 reason=item.explanation,
                 points=given_points(item.points),
             )

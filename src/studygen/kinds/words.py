@@ -1,6 +1,8 @@
-"""The words studygen itself prints in exercises, kept in one place for a later translation catalogue.
+"""The words studygen itself prints in exercises: the English message ids of the translation catalogue.
 
-Work functions put these into worked bodies; templates print them as they are given.
+Work functions translate these with `studygen.language.gettext` as they put them into worked bodies;
+templates print them as they are given. Each is a message id in `locale/studygen.pot`, and every
+catalogue translates it (tests/test_languages.py checks both).
 """
 
 from __future__ import annotations
@@ -55,3 +57,13 @@ CLASS = "Class"
 """Names the class field beside the name, on a worksheet with points."""
 KEY_TOTAL = "Total: {points}"
 """How the answer key states what the lesson is worth, e.g. "Total: 20 points"."""
+
+VERSION = "Version {number}"
+"""The label each version prints on every page of its worksheet and key, and in its PDF title."""
+VERSION_COLUMN = "V{number}"
+"""A version's column heading in answers-all: "V3"."""
+
+ABOUT_ONE_MINUTE = "about {minutes} minute"
+"""The time hint of an exercise of one minute; its plural is ABOUT_MINUTES."""
+ABOUT_MINUTES = "about {minutes} minutes"
+"""The time hint of an exercise, printed after its materials: "Pen and paper, about 5 minutes."."""

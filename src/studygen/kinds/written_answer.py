@@ -13,6 +13,7 @@ from studygen.keys import LessonProblem, Path_
 from studygen.kinds import words
 from studygen.kinds.base import Kind
 from studygen.kinds.points import given_points
+from studygen.language import gettext
 from studygen.worked import WorkedBody, WorkedPoints
 
 Space = Literal["lines", "dotted", "box", "grid"]
@@ -97,7 +98,7 @@ class WorkedWrittenAnswer(WorkedBody):
 def work_written(exercise: WrittenAnswer, path: Path_, problems: list[LessonProblem]) -> WorkedWrittenAnswer:
     """Decide each question's room (the model has checked everything already)."""
     return WorkedWrittenAnswer(
-        tuple(_work_question(question, exercise) for question in exercise.questions), words.MARKING
+        tuple(_work_question(question, exercise) for question in exercise.questions), gettext(words.MARKING)
     )
 
 
