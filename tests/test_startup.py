@@ -59,3 +59,31 @@ def test_a_failed_fast_load_leaves_the_usual_import_to_run(monkeypatch: pytest.M
     assert imported == ["weasyprint"]
     assert ctypes.util.find_library is search
     assert "weasyprint.fake_part" not in sys.modules
+
+
+SOURCES_READ_FOR_FIELD_DOCS = """
+import json
+from pydantic._internal import _docs_extraction, _fields, _generate_schema
+read = []
+def recorded(cls, use_inspect=False):
+    read.append(cls.__module__ + "." + cls.__qualname__)
+    return _docs_extraction.extract_docstrings_from_cls(cls, use_inspect)
+_fields.extract_docstrings_from_cls = _generate_schema.extract_docstrings_from_cls = recorded
+import studygen.lesson
+print(json.dumps(read))
+"""
+
+
+def test_the_lesson_models_read_no_units_source_for_docs_they_never_show() -> None:
+    # Units and values are read by studygen.fields' own validators; pydantic parsed the whole units
+    # module again for each of some twenty models using them, just for docstrings nothing shows.
+    result = subprocess.run(
+        [sys.executable, "-c", SOURCES_READ_FOR_FIELD_DOCS],
+        env={"PYTHONPATH": str(SRC)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    read = json.loads(result.stdout)
+    assert "studygen.model.Lesson" in read  # the lesson's own field docs still become its documentation
+    assert [name for name in read if name.startswith("studygen.formulas.")] == []
