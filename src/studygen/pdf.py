@@ -18,9 +18,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import cssselect2  # type: ignore[import-untyped]
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from studygen.errors import BuildError, shown
 from studygen.fit import (
@@ -32,7 +29,14 @@ from studygen.fit import (
     fit,
     font_sizes_css,
 )
+from studygen.libraries import load_weasyprint_libraries
 from studygen.resources import MAX_DATA_URL_CHARS, MAX_IMAGE_BYTES
+
+load_weasyprint_libraries()  # before WeasyPrint's first import: it then opens its libraries at once
+
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 # The sandbox enforces the same limits the lesson check states, as a second line of defence.
 MAX_RESOURCE_BYTES = MAX_IMAGE_BYTES

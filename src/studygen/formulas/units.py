@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from studygen.formulas.errors import FormulaError, at
 from studygen.formulas.numbers import is_whole
@@ -78,6 +78,11 @@ def registry() -> pint.UnitRegistry[Any]:
 class Unit:
     """A unit as a teacher wrote it (`text`, for print) and as pint reads it (`pint`, for algebra)."""
 
+    # Lessons give units and values as text, which studygen.fields reads with validators of its own, so
+    # pydantic never uses these field docstrings; reading them made it parse this whole module again for
+    # each of some twenty models that use the class, a fifth of a second of every render worker's start.
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": False}
+
     text: str = field(compare=False)
     """The unit as printed: the teacher's own names, with `²` for `^2` and `·` for `*`: `m/s²`."""
     pint: Any = field(repr=False)
@@ -87,6 +92,8 @@ class Unit:
 @dataclass(frozen=True)
 class Quantity:
     """A value a teacher gives: an exact number and, if written after it, a unit (`9.8 m/s²`)."""
+
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": False}  # as Unit's
 
     magnitude: Decimal
     """The number exactly as written."""
