@@ -157,6 +157,13 @@ def test_working_structure() -> None:
     assert len(working.relations) == len(working.steps) - 1
 
 
+def test_round_to_more_decimals_than_a_format_prints_works_out_exactly_or_is_refused() -> None:
+    """round(x, 15) shows its exact 15 decimals; round(x, 30) is round's own error, never a crash."""
+    assert work(parse("round(1/3, 15)"), {}).answer == "0.333333333333333"
+    with pytest.raises(FormulaError, match=r"round\(x, n\): n must be a whole number from 0 to 20, not 30"):
+        work(parse("round(t, 30)"), {"t": D("2.5")})
+
+
 # ---------------------------------------------------------------------------------------------
 # Display
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,15 @@ from decimal import Decimal
 
 from studygen.formulas.display import show
 from studygen.formulas.evaluation import Value, apply, environment, new_context
-from studygen.formulas.numbers import EXACT, NumberFormat, format_decimal, is_whole, rounded, tidy
+from studygen.formulas.numbers import (
+    EXACT,
+    MAX_DECIMALS,
+    NumberFormat,
+    format_decimal,
+    is_whole,
+    rounded,
+    tidy,
+)
 from studygen.formulas.parsing import Formula
 from studygen.formulas.tree import BinOp, Call, Name, Neg, Node, Num, children
 
@@ -86,7 +94,9 @@ def _round_places(node: Node) -> int | None:
     if not (isinstance(node, Call) and node.func == "round" and len(node.args) == 2):
         return None
     places = node.args[1]
-    if isinstance(places, Num) and places.exact and is_whole(places.value):
+    # More decimals than a printed format may ask for print as the exact value they are; an n past
+    # round's own limit is refused with its position when the formula is worked out.
+    if isinstance(places, Num) and places.exact and is_whole(places.value) and places.value <= MAX_DECIMALS:
         return int(places.value)
     return None
 
