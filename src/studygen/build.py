@@ -193,6 +193,7 @@ def build(
     force: bool = False,
     variants: int = 0,
     seed: int = 1,
+    pool: Pool | None = None,
 ) -> Iterator[LessonResult]:
     """Build every lesson in paths, yielding a result per lesson, in order; a failure stops only its lesson.
 
@@ -201,7 +202,9 @@ def build(
     is not written, so its old documents stay as they were. Documents render on `jobs` workers at
     once; a document whose inputs are as its manifest records is skipped, unless `force`. With `variants`,
     each lesson's worksheet and key are also written once per version, drawn with `seed`, beside
-    answers-all; each version's documents are parts of their own, under the same limits.
+    answers-all; each version's documents are parts of their own, under the same limits. A `pool`
+    of `render_part` workers, when given, renders instead of one of its own and stays running
+    (`studygen watch` keeps its workers warm from one rebuild to the next); `limits` and `jobs` are its.
     """
     files = find_lessons(paths)
     documents = tuple(name for name in DOCUMENTS if name in only)
@@ -209,9 +212,10 @@ def build(
     environment = environment_hash(options, [stock_templates(), templates])
     settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed)
     plans = [_plan(Job(file, *settings), out, environment, force) for file in files]
-    pool = Pool(render_part, limits, jobs)
+    own = pool is None
+    workers = Pool(render_part, limits, jobs) if pool is None else pool
     try:
-        answers = pool.run(
+        answers = workers.run(
             ((index, part.unit), part, shown(plan.job.file))
             for index, plan in enumerate(plans)
             for part in plan.parts
@@ -224,7 +228,8 @@ def build(
                 gathered.setdefault(lesson, {})[document] = answer
             yield _finish(plan, gathered.pop(index), strict)
     finally:
-        pool.close()
+        if own:
+            workers.close()
 
 
 def _plan(job: Job, out: Path, environment: str, force: bool) -> _Plan:
