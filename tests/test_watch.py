@@ -127,6 +127,7 @@ def watching(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Watching]:
     (content / "cell.png").write_bytes(png((200, 40, 40)))
     (content / "broken.yaml").write_text(ONE_CARD.format(question="Fine?"), encoding="utf-8")
     (content / "live.yaml").write_text(PAGE.format(question="Before the save?"), encoding="utf-8")
+    (folder / "templates").mkdir()  # the project's templates, which the session watches too
     session = Watching(folder)
     yield session
     session.stop()
@@ -185,6 +186,20 @@ def test_an_error_is_one_located_line_and_saving_the_fix_rebuilds(watching: Watc
     )
     page = watching.get("/preview/broken/flashcards.html")[1]
     assert "Fixed?" in page and "This lesson no longer builds" not in page
+
+
+def test_saving_a_template_rebuilds_with_it_in_the_warm_worker(watching: Watching) -> None:
+    for look in ("school look 1", "school look 2"):  # the second proves the worker's templates reload
+        after = len(watching.out)
+        save(
+            watching.folder / "templates" / "studygen.css",
+            f'{{% include "default:studygen.css" %}}/* {look} */',
+        )
+        line = watching.wait_for(
+            r"\d\d:\d\d:\d\d templates/studygen\.css changed: rebuilt (.*) in \d+\.\d\d s", after=after
+        )
+        assert "out/cards/worksheet.pdf (1 page)" in line.group(1)
+        assert f"/* {look} */" in watching.get("/preview/cards/worksheet.html")[1]
 
 
 def test_the_page_in_chromium_shows_a_save_without_the_test_reloading_it(watching: Watching) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -514,12 +515,30 @@ def _too_deep(loaded: LoadedLesson) -> str:
     )
 
 
-@cache
 def _environment(templates: Path | None) -> jinja2.Environment:
-    """Make the Jinja environment once per worker process."""
+    """Make the Jinja environment once per worker process, and again once a template file is saved."""
+    return _environment_of(templates, _saved(templates))
+
+
+@lru_cache(maxsize=1)
+def _environment_of(templates: Path | None, saved: tuple[tuple[str, int, int], ...]) -> jinja2.Environment:
+    """Make the Jinja environment for the template files as `saved` describes them."""
     from studygen.render import environment
 
     return environment(templates)
+
+
+def _saved(templates: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """Each template file with its time and size: `studygen watch` keeps a worker for a whole session,
+    so one saved, added or removed meanwhile must make a fresh environment (a few dozen stats)."""
+    folders = [folder for folder in (templates, stock_templates()) if folder is not None and folder.is_dir()]
+    found = []
+    for folder in folders:
+        for file in sorted(folder.rglob("*")):
+            with contextlib.suppress(OSError):
+                info = file.stat()
+                found.append((str(file), info.st_mtime_ns, info.st_size))
+    return tuple(found)
 
 
 @cache

@@ -61,9 +61,8 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
-        # Autoreload: `studygen watch` keeps this environment in a warm worker for a whole session, and
-        # a template saved meanwhile must show in the next rebuild; it costs a stat per template used.
-        auto_reload=True,
+        # No autoreload: templates do not change in the middle of a build.
+        auto_reload=False,
         keep_trailing_newline=True,
     )
     env.filters["markdown"] = prose.block
