@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from test_incremental import LESSON, png
@@ -98,9 +99,9 @@ class Watching:
         return code
 
 
-def _collect(stream: object, lines: list[str]) -> None:
+def _collect(stream: IO[str], lines: list[str]) -> None:
     """Append each line a process prints to lines, as it comes."""
-    for line in stream:  # type: ignore[attr-defined]
+    for line in stream:
         lines.append(line.rstrip("\n"))
 
 
@@ -150,12 +151,19 @@ def test_editing_a_flashcard_rebuilds_only_the_flashcards(watching: Watching) ->
     before = stamps(folder)
     assert set(before) == {"worksheet.pdf", "answer-key.pdf", "self-check.pdf", "flashcards.pdf"}
     after = len(watching.out)
-    save(watching.folder / "content" / "cards.yaml", LESSON.replace("Nucleus?", "The nucleus?"))
+    edited = LESSON.replace("Nucleus?", "The nucleus?")
+    with (watching.folder / "content" / "cards.yaml").open("w", encoding="utf-8") as file:
+        for half in (edited[:200], edited[200:]):  # a save the watcher hears as several events
+            file.write(half)
+            file.flush()
+            time.sleep(0.03)
     watching.wait_for(
         r"\d\d:\d\d:\d\d content/cards\.yaml changed: rebuilt out/cards/flashcards\.pdf \(2 pages\) "
         r"in \d+\.\d\d s",
         after=after,
     )
+    time.sleep(0.5)  # longer than a burst's quiet time: a second rebuild would have started by now
+    assert len(watching.out) == after + 1, watching.out[after:]
     now = stamps(folder)
     assert {name for name in before if now[name] != before[name]} == {"flashcards.pdf"}
     assert "The nucleus?" in watching.get("/preview/cards/flashcards.html")[1]
@@ -186,6 +194,34 @@ def test_an_error_is_one_located_line_and_saving_the_fix_rebuilds(watching: Watc
     )
     page = watching.get("/preview/broken/flashcards.html")[1]
     assert "Fixed?" in page and "This lesson no longer builds" not in page
+
+
+def test_saving_an_image_rebuilds_the_documents_of_the_lessons_beside_it(watching: Watching) -> None:
+    after = len(watching.out)
+    (watching.folder / "content" / "cell.png").write_bytes(png((40, 200, 40)))
+    line = watching.wait_for(
+        r"\d\d:\d\d:\d\d content/cell\.png changed: rebuilt (.*) in \d+\.\d\d s", after=after
+    )
+    cards = "out/cards/worksheet.pdf (1 page), out/cards/answer-key.pdf (1 page)"
+    assert line.group(1) == f"{cards}, out/live/self-check.pdf (2 pages)"
+
+
+def test_a_new_lesson_is_built_and_listed_and_a_removed_one_is_dropped(watching: Watching) -> None:
+    after = len(watching.out)
+    save(watching.folder / "content" / "extra.yaml", ONE_CARD.format(question="New?"))
+    watching.wait_for(
+        r"\d\d:\d\d:\d\d content/extra\.yaml changed: rebuilt out/extra/flashcards\.pdf \(1 page\) in .*",
+        after=after,
+    )
+    assert '<a href="/preview/extra/flashcards.html">' in watching.get("/")[1]
+    after = len(watching.out)
+    (watching.folder / "content" / "extra.yaml").unlink()
+    watching.wait_for(
+        r"\d\d:\d\d:\d\d content/extra\.yaml changed: content/extra\.yaml removed from the preview in .*",
+        after=after,
+    )
+    assert "extra" not in watching.get("/")[1]
+    assert watching.get("/preview/extra/flashcards.html")[0] == 404
 
 
 def test_saving_a_template_rebuilds_with_it_in_the_warm_worker(watching: Watching) -> None:
@@ -321,7 +357,7 @@ def tiny(folder: Path) -> Path:
 
 
 def test_ctrl_c_stops_a_waiting_watch_with_one_line_and_no_process_left(tmp_path: Path) -> None:
-    tiny(tmp_path)
+    tiny(tmp_path).write_text("title: Nothing to print yet\n", encoding="utf-8")  # quick: no PDF to render
     session = Watching(tmp_path)
     port = int(session.url.rsplit(":", 1)[1].strip("/"))
     assert len(children(session.process.pid)) == 1  # the warm render worker

@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from studygen.documents import DOCUMENTS
 from studygen.errors import StudygenError
 from studygen.resources import IMAGE_SUFFIXES
 
@@ -289,15 +290,31 @@ def _index(site: Site) -> str:
 
 
 def _index_entry(site: Site, slug: str, lesson: LessonState) -> str:
-    """One lesson's line on the index page."""
-    links = [
-        f'<a href="/{route}/{quote(slug)}/{quote(file.name)}">{html.escape(file.name)}</a>'
-        for route, folder, suffix in (("preview", site.previews, ".html"), ("pdf", site.out, ".pdf"))
-        for file in sorted((folder / slug).glob(f"*{suffix}"))
-        if not file.name.startswith(".")
-    ]
+    """One lesson's line on the index page: its previews, then its PDFs, in the documents' order."""
+    groups = []
+    for label, route, folder, suffix in (
+        ("preview", "preview", site.previews, ".html"),
+        ("PDF", "pdf", site.out, ".pdf"),
+    ):
+        files = sorted(
+            (file for file in (folder / slug).glob(f"*{suffix}") if not file.name.startswith(".")),
+            key=_document_order,
+        )
+        links = [
+            f'<a href="/{route}/{quote(slug)}/{quote(file.name)}">{html.escape(file.stem)}</a>'
+            for file in files
+        ]
+        if links:
+            groups.append(f"{label}: {' · '.join(links)}")
     error = f'<div class="error">{html.escape(lesson.error)}</div>' if lesson.error else ""
     return (
-        f"<li><strong>{html.escape(slug)}</strong> ({html.escape(str(lesson.file))}): "
-        f"{' · '.join(links) or 'nothing built yet'}{error}</li>"
+        f"<li><strong>{html.escape(slug)}</strong> ({html.escape(str(lesson.file))})<br>"
+        f"{' — '.join(groups) or 'nothing built yet'}{error}</li>"
     )
+
+
+def _document_order(file: Path) -> tuple[int, str]:
+    """Sort a lesson's files as the build lists its documents: worksheet, answer key, self-check, cards."""
+    names = list(DOCUMENTS)
+    first = next((index for index, name in enumerate(names) if file.stem.startswith(name)), len(names))
+    return first, file.name

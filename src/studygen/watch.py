@@ -134,6 +134,8 @@ class _Session:
         for file in found:
             if file not in wanted:
                 wanted.append(file)
+        if not wanted and not gone:
+            return  # nothing watched depends on it: a file beside a lesson that PATH does not name
         results = self._rebuild(wanted) if wanted else []
         if gone and not results:
             self.site.update(self._states(results))  # the index stops listing them
