@@ -240,6 +240,7 @@ def test_saving_a_template_rebuilds_with_it_in_the_warm_worker(watching: Watchin
 
 def test_the_page_in_chromium_shows_a_save_without_the_test_reloading_it(watching: Watching) -> None:
     from selenium import webdriver
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.wait import WebDriverWait
 
@@ -252,16 +253,15 @@ def test_the_page_in_chromium_shows_a_save_without_the_test_reloading_it(watchin
     try:
         browser.get(watching.url)
         browser.find_element(By.CSS_SELECTOR, 'a[href="/preview/live/self-check.html"]').click()
-        assert "Before the save?" in browser.find_element(By.TAG_NAME, "body").text
-        image = browser.find_element(By.CSS_SELECTOR, 'img[alt="A red cell"]')
-        assert (
-            browser.execute_script("return arguments[0].naturalWidth;", image) == 8
-        )  # from the lesson folder
+        page = WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,))
+        # A click returns before the next page has loaded, and a page may reload between finding its
+        # body and reading it: wait, looking again each time.
+        page.until(lambda now: "Before the save?" in now.find_element(By.TAG_NAME, "body").text)
+        image = "return document.querySelector('img[alt=\"A red cell\"]').naturalWidth;"
+        page.until(lambda now: now.execute_script(image) == 8)  # the lesson folder's 8-pixel PNG
         browser.execute_script("window.studygenTest = 'not reloaded yet';")
         save(watching.folder / "content" / "live.yaml", PAGE.format(question="After the save?"))
-        WebDriverWait(browser, WAIT).until(
-            lambda page: "After the save?" in page.find_element(By.TAG_NAME, "body").text
-        )
+        page.until(lambda now: "After the save?" in now.find_element(By.TAG_NAME, "body").text)
         assert browser.execute_script("return window.studygenTest === undefined;")  # the page reloaded itself
         assert "Before the save?" not in browser.find_element(By.TAG_NAME, "body").text
     finally:
