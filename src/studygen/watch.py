@@ -69,8 +69,7 @@ def watch(path: Path, *, settings: Settings, port: int, say: Say, complain: Say)
     lessons = find_lessons([path])
     pool = Pool(render_part, settings.limits, settings.jobs)
     with tempfile.TemporaryDirectory(prefix="studygen-preview-") as previews, contextlib.closing(pool):
-        session = _Session(path, settings, Path(previews), pool, say, complain)
-        session.lessons = lessons
+        session = _Session(path, lessons, settings, Path(previews), pool, say, complain)
         preview = Preview(session.site, port)  # first, so a port in use is said before a long build
         say(f"Preview: {preview.url}")  # it can be opened at once: the index fills in as lessons build
         try:
@@ -101,14 +100,23 @@ def watch(path: Path, *, settings: Settings, port: int, say: Say, complain: Say)
 class _Session:
     """A watch session's lessons, workers and preview, rebuilt burst by burst."""
 
-    def __init__(self, path: Path, settings: Settings, previews: Path, pool: Pool, say: Say, complain: Say):
+    def __init__(
+        self,
+        path: Path,
+        lessons: list[Path],
+        settings: Settings,
+        previews: Path,
+        pool: Pool,
+        say: Say,
+        complain: Say,
+    ) -> None:
         self.path = path
+        self.lessons = lessons
         self.settings = settings
         self.pool = pool
         self.say = say
         self.complain = complain
         self.site = Site(previews=previews, out=settings.out)
-        self.lessons: list[Path] = []
         self.templates = [
             folder.resolve()
             for folder in (settings.templates, stock_templates())
