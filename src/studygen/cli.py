@@ -570,7 +570,7 @@ def schema() -> None:
 def watch(
     path: Path, out: Path, port: int, paper: str, jobs: int | None, max_lesson_kb: int, debug: bool
 ) -> None:
-    """Build a lesson or folder (default content/), rebuild on every save, and serve a live preview."""
+    """Rebuild lessons (default content/) on every save, with a live preview."""
     from studygen.pool import cores
     from studygen.watch import Settings
     from studygen.watch import watch as watch_lessons
