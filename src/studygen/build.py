@@ -529,8 +529,9 @@ def _environment_of(templates: Path | None, saved: tuple[tuple[str, int, int], .
 
 
 def _saved(templates: Path | None) -> tuple[tuple[str, int, int], ...]:
-    """Each template file with its time and size: `studygen watch` keeps a worker for a whole session,
-    so one saved, added or removed meanwhile must make a fresh environment (a few dozen stats)."""
+    """List each template file with its time and size, so one saved, added or removed is noticed."""
+    # `studygen watch` keeps a worker for a whole session: a few dozen stats per document say when its
+    # cached environment (and Jinja's cache of templates in it) is stale.
     folders = [folder for folder in (templates, stock_templates()) if folder is not None and folder.is_dir()]
     found = []
     for folder in folders:
