@@ -93,8 +93,11 @@ def test_quick_start_has_one_build_and_one_test_command() -> None:
     assert "pip install . " in build_command
     assert test_command.endswith("&& .venv/bin/pytest -n auto")  # every core: the suite builds many PDFs
     assert "pip install -e '.[test]'" in test_command
-    # One machine setup for both: only the install of studygen and the last step differ.
-    assert build_command.split(" && ")[:3] == test_command.split(" && ")[:3]
+    # One machine setup for both: only the install of studygen and the last step differ, and the tests
+    # install a browser too, for the live preview's test (tests/test_watch.py).
+    build_steps, test_steps = build_command.split(" && "), test_command.split(" && ")
+    assert build_steps[0] == test_steps[0] and build_steps[2] == test_steps[2]
+    assert test_steps[1] == f"{build_steps[1]} chromium chromium-driver"
 
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -193,6 +194,7 @@ def build(
     force: bool = False,
     variants: int = 0,
     seed: int = 1,
+    pool: Pool | None = None,
 ) -> Iterator[LessonResult]:
     """Build every lesson in paths, yielding a result per lesson, in order; a failure stops only its lesson.
 
@@ -201,7 +203,9 @@ def build(
     is not written, so its old documents stay as they were. Documents render on `jobs` workers at
     once; a document whose inputs are as its manifest records is skipped, unless `force`. With `variants`,
     each lesson's worksheet and key are also written once per version, drawn with `seed`, beside
-    answers-all; each version's documents are parts of their own, under the same limits.
+    answers-all; each version's documents are parts of their own, under the same limits. A `pool`
+    of `render_part` workers, when given, renders instead of one of its own and stays running
+    (`studygen watch` keeps its workers warm from one rebuild to the next); `limits` and `jobs` are its.
     """
     files = find_lessons(paths)
     documents = tuple(name for name in DOCUMENTS if name in only)
@@ -209,9 +213,10 @@ def build(
     environment = environment_hash(options, [stock_templates(), templates])
     settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed)
     plans = [_plan(Job(file, *settings), out, environment, force) for file in files]
-    pool = Pool(render_part, limits, jobs)
+    own = pool is None
+    workers = Pool(render_part, limits, jobs) if pool is None else pool
     try:
-        answers = pool.run(
+        answers = workers.run(
             ((index, part.unit), part, shown(plan.job.file))
             for index, plan in enumerate(plans)
             for part in plan.parts
@@ -224,7 +229,8 @@ def build(
                 gathered.setdefault(lesson, {})[document] = answer
             yield _finish(plan, gathered.pop(index), strict)
     finally:
-        pool.close()
+        if own:
+            workers.close()
 
 
 def _plan(job: Job, out: Path, environment: str, force: bool) -> _Plan:
@@ -352,10 +358,9 @@ def render_part(part: Part) -> RenderedPart:
         return RenderedPart(part.unit, printed, None, empty=True)
     if printed == part.unchanged_if:
         return RenderedPart(part.unit, printed, None)
-    # Keyed by where the folder is and whether it exists, so a worker kept between builds (watch, or
-    # builds run from another folder) never uses an environment made for another project.
-    templates = job.templates.absolute() if job.templates is not None else None
-    env = _environment(templates, templates is not None and templates.is_dir())
+    # Keyed by where the folder is, so a worker kept between builds run from different folders never
+    # uses an environment made for another project.
+    env = _environment(job.templates.absolute() if job.templates is not None else None)
     if part.version is not None:
         from studygen.variants import version
 
@@ -524,12 +529,31 @@ def _too_deep(loaded: LoadedLesson) -> str:
     )
 
 
-@cache
-def _environment(templates: Path | None, exists: bool) -> jinja2.Environment:
-    """Make the Jinja environment once per worker process and project templates folder."""
+def _environment(templates: Path | None) -> jinja2.Environment:
+    """Make the Jinja environment once per worker process, and again once a template file is saved."""
+    return _environment_of(templates, _saved(templates))
+
+
+@lru_cache(maxsize=1)
+def _environment_of(templates: Path | None, saved: tuple[tuple[str, int, int], ...]) -> jinja2.Environment:
+    """Make the Jinja environment for the template files as `saved` describes them."""
     from studygen.render import environment
 
     return environment(templates)
+
+
+def _saved(templates: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """List each template file with its time and size, so one saved, added or removed is noticed."""
+    # `studygen watch` keeps a worker for a whole session: a few dozen stats per document say when its
+    # cached environment (and Jinja's cache of templates in it) is stale.
+    folders = [folder for folder in (templates, stock_templates()) if folder is not None and folder.is_dir()]
+    found = []
+    for folder in folders:
+        for file in sorted(folder.rglob("*")):
+            with contextlib.suppress(OSError):
+                info = file.stat()
+                found.append((str(file), info.st_mtime_ns, info.st_size))
+    return tuple(found)
 
 
 @cache

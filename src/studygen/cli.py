@@ -25,6 +25,8 @@ from studygen.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, LimitError
 DEFAULT_CONTENT = Path("content")
 MAX_JOBS = 64
 """The most render workers `--jobs` starts: each holds a WeasyPrint of its own (about 100 MB)."""
+DEFAULT_PORT = 8000
+"""The port `studygen watch` serves its preview on, on 127.0.0.1."""
 MAX_SHARDS = 1000
 """The most shares `--shard K/N` splits a course into: more jobs than that is a typo."""
 ABORTED = "lessons listed above are done, and no lesson was left with a mix of old and new documents"
@@ -538,6 +540,57 @@ def schema() -> None:
     from studygen.reference import json_schema
 
     click.echo(json_schema(), nl=False)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_CONTENT)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder to write <lesson>/<document>.pdf into, as build does.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port of the preview on 127.0.0.1; 0 picks a free one (the address is printed).",
+)
+@click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True, help="Paper size.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, MAX_JOBS),
+    envvar="STUDYGEN_JOBS",
+    help="Render workers kept running for the session (default: $STUDYGEN_JOBS, else one per CPU core).",
+)
+@_reading
+def watch(
+    path: Path, out: Path, port: int, paper: str, jobs: int | None, max_lesson_kb: int, debug: bool
+) -> None:
+    """Rebuild lessons (default content/) on every save, with a live preview."""
+    from studygen.pool import cores
+    from studygen.watch import Settings
+    from studygen.watch import watch as watch_lessons
+    from studygen.worker import Limits
+
+    settings = Settings(
+        out=out,
+        paper=paper,
+        templates=Path("templates"),
+        limits=Limits(),
+        max_bytes=max_lesson_kb * 1024,
+        jobs=jobs or cores(),
+    )
+    with _reporting(debug):
+        watch_lessons(path, settings=settings, port=port, say=click.echo, complain=_complain)
+
+
+def _complain(line: str) -> None:
+    """Print a watch session's warning or error line on standard error."""
+    click.echo(line, err=True)
 
 
 def _source_date_epoch() -> int | None:

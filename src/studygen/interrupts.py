@@ -31,6 +31,10 @@ class Interrupted(BaseException):
         return self.signum == signal.SIGINT
 
 
+_received: list[int] = []
+"""The signal that asked studygen to stop, once one did."""
+
+
 def stop_on_signals() -> None:
     """Make SIGINT and SIGTERM raise Interrupted; call once, from the main thread, at startup."""
     for signum in STOP_SIGNALS:
@@ -41,4 +45,14 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     """Raise Interrupted once; a second Ctrl-C while cleaning up must not cut the cleanup short."""
     for other in STOP_SIGNALS:
         signal.signal(other, signal.SIG_IGN)
+    _received.append(signum)
     raise Interrupted(signum)
+
+
+def received() -> Interrupted:
+    """The stop a signal asked for, for code whose library turned it into a KeyboardInterrupt on the way.
+
+    watchfiles runs the signal handler while it waits, but raises KeyboardInterrupt in place of what
+    the handler raised: this says whether it was Ctrl-C or SIGTERM.
+    """
+    return Interrupted(_received[-1] if _received else signal.SIGINT)
