@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
 from studygen.documents import (
     ANSWERS_ALL,
+    DEFAULT_PDF,
     DOCUMENTS,
     MAX_VERSIONS,
     PAPERS,
+    PDF_STANDARDS,
     VERSIONED,
     Document,
     Paper,
@@ -81,6 +83,8 @@ class Job:
     answers-all, are then parts of the lesson too."""
     seed: int = 1
     """The seed the versions are drawn with."""
+    pdf: str = DEFAULT_PDF
+    """Which PDF standard to write, a name in `PDF_STANDARDS` (`--pdf`)."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,7 @@ def build(
     force: bool = False,
     variants: int = 0,
     seed: int = 1,
+    pdf: str = DEFAULT_PDF,
 ) -> Iterator[LessonResult]:
     """Build every lesson in paths, yielding a result per lesson, in order; a failure stops only its lesson.
 
@@ -201,13 +206,14 @@ def build(
     is not written, so its old documents stay as they were. Documents render on `jobs` workers at
     once; a document whose inputs are as its manifest records is skipped, unless `force`. With `variants`,
     each lesson's worksheet and key are also written once per version, drawn with `seed`, beside
-    answers-all; each version's documents are parts of their own, under the same limits.
+    answers-all; each version's documents are parts of their own, under the same limits. `pdf` names
+    the PDF standard the documents are written to (`PDF_STANDARDS`).
     """
     files = find_lessons(paths)
     documents = tuple(name for name in DOCUMENTS if name in only)
-    options = {"paper": paper, "format": format, "cards": cards, "overflow": allow_overflow}
+    options = {"paper": paper, "format": format, "cards": cards, "overflow": allow_overflow, "pdf": pdf}
     environment = environment_hash(options, [stock_templates(), templates])
-    settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed)
+    settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed, pdf)
     plans = [_plan(Job(file, *settings), out, environment, force) for file in files]
     pool = Pool(render_part, limits, jobs)
     try:
@@ -452,7 +458,13 @@ def _render_document(
     if job.format == "html":
         return RenderedFile(f"{name}.html", html.encode(), None)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
-    pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed, allow_overflow=job.allow_overflow)
+    pdf = _renderer().render(
+        html,
+        folder=loaded.folder,
+        allowed=allowed,
+        allow_overflow=job.allow_overflow,
+        variant=PDF_STANDARDS[job.pdf],
+    )
     warnings = tuple(str(problem) for problem in _misplaced(loaded, pdf.shrunk))
     return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings, pdf.used)
 
