@@ -1,4 +1,4 @@
-"""Math in lesson text: `$…$` and `$$…$$` typeset as SVG on the baseline, prices left alone, bad LaTeX located."""
+"""Math in lesson text: `$…$` and `$$…$$` typeset as SVG on the baseline; prices stay text; bad LaTeX located."""
 
 from __future__ import annotations
 
@@ -212,7 +212,8 @@ def test_a_value_in_math_prints_its_number_and_latex_groups_are_not_values(tmp_p
 def test_a_lesson_without_math_never_imports_the_typesetter() -> None:
     code = (
         "import sys; from pathlib import Path; from studygen.build import Job, render_lesson\n"
-        f"job = Job(Path({str(CONTENT / 'free-fall.yaml')!r}), ('worksheet', 'answer-key'), 'a4', 'html', None, 2**21)\n"
+        f"job = Job(Path({str(CONTENT / 'free-fall.yaml')!r}), ('worksheet', 'answer-key'), 'a4', 'html',"
+        " None, 2**21)\n"
         "render_lesson(job)\n"
         "print(sorted(m for m in ('ziamath', 'latex2mathml', 'studygen.latex') if m in sys.modules))"
     )
