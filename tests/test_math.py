@@ -1,4 +1,4 @@
-"""Math in lesson text: `$…$` and `$$…$$` typeset as SVG on the baseline; prices stay text; bad LaTeX located."""
+"""Math in lesson text: `$…$` and `$$…$$` typeset as SVG on the baseline; prices stay text; errors located."""
 
 from __future__ import annotations
 
