@@ -211,7 +211,9 @@ def build(
     """
     files = find_lessons(paths)
     documents = tuple(name for name in DOCUMENTS if name in only)
-    options = {"paper": paper, "format": format, "cards": cards, "overflow": allow_overflow, "pdf": pdf}
+    options = {"paper": paper, "format": format, "cards": cards, "overflow": allow_overflow}
+    if format == "pdf":  # an HTML preview is the same in every PDF standard
+        options["pdf"] = pdf
     environment = environment_hash(options, [stock_templates(), templates])
     settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed, pdf)
     plans = [_plan(Job(file, *settings), out, environment, force) for file in files]
