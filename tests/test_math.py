@@ -20,7 +20,7 @@ from studygen.lesson import load_lesson
 CONTENT = Path(__file__).parents[1] / "content"
 KINETIC = CONTENT / "kinetic-energy.yaml"
 IMAGE = re.compile(
-    r'<img class="math" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)" style="([^"]*)">'
+    r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)" class="math" style="([^"]*)">'
 )
 
 
@@ -127,8 +127,8 @@ def test_an_unknown_command_is_refused_at_its_line_and_column(tmp_path: Path) ->
     file = lesson(tmp_path, "Kinetic energy:\n\n$$E = \\fracc{1}{2} m v^2$$\n")
     [found] = problems(file)
     assert found == (
-        f"{file}:5:9: intro: math: unknown command \\fracc: check the spelling, or write `\\$` for a "
-        "dollar sign that is not math"
+        f"{file}:5:9: intro: math: unknown command \\fracc (did you mean '\\frac'?): check the spelling, "
+        "write \\operatorname{fracc} for a function's name, or write `\\$` for a dollar sign that is not math"
     )
 
 
@@ -142,7 +142,10 @@ def test_latex_that_does_not_parse_names_what_is_missing(tmp_path: Path) -> None
 
 def test_an_unknown_environment_is_refused(tmp_path: Path) -> None:
     [found] = problems(lesson(tmp_path, "$\\begin{tabular}x\\end{tabular}$"))
-    assert ": intro: math: unknown command environment \\begin{tabular}:" in found
+    assert found.endswith(
+        ": intro: math: unknown environment \\begin{tabular}: "
+        "use matrix, pmatrix, bmatrix, vmatrix, cases or align"
+    )
 
 
 def test_every_bad_formula_in_a_lesson_is_reported_at_once(tmp_path: Path) -> None:
@@ -181,6 +184,26 @@ def test_nesting_over_the_depth_cap_is_refused_before_any_typesetting(tmp_path: 
     assert ":3:5: intro: math: the formula nests 25 levels deep; at most 10 typeset in good time" in found
 
 
+def test_the_seeds_formulas_typeset_as_real_math() -> None:
+    # The seed's "θ* = argmin_θ Σ L(π_θ(s), a*)" and "p_expert(s)", as a teacher would write them.
+    argmin = r"\theta^* = \operatorname*{arg\,min}_\theta \sum_{(s,\,a^*) \in D} L(\pi_\theta(s), a^*)"
+    expert = r"p_{\text{expert}}(s)"
+    assert latex.problem(argmin) is None and latex.problem(expert) is None
+    assert latex.problem(r"\arg\min_\theta") is None
+    [(svg, alt, _)] = images(str(prose.block(f"$${argmin}$$")))
+    assert alt == argmin and svg.count("<use") > 15
+
+
+def test_the_check_knows_the_function_names_ziamath_adds() -> None:
+    code = (
+        "import warnings; warnings.simplefilter('ignore')\n"
+        "from latex2mathml import commands; before = set(commands.FUNCTIONS)\n"
+        "import ziamath; print(*sorted(set(commands.FUNCTIONS) - before))"
+    )
+    added = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "\\arg" in added.split() and set(added.split()) <= set(latex.ZIAMATH_OPERATORS)
+
+
 def test_the_depth_cap_lets_school_formulas_through() -> None:
     assert latex.problem(nested(4)) is None  # a fraction in a fraction in a fraction in a fraction
     assert latex.problem(r"x = \frac{-b \pm \sqrt{b^2 - 4ac}}{2a}") is None
@@ -204,6 +227,12 @@ def test_a_value_in_math_prints_its_number_and_latex_groups_are_not_values(tmp_p
     )
     [found] = problems(file)  # only the `{m}` outside the math
     assert found.startswith(f"{file}:3:51: intro: '{{m}}' prints as it is")
+
+
+def test_a_flashcard_exported_as_plain_text_keeps_its_formulas_source() -> None:
+    from studygen.exports.quizlet import plain
+
+    assert plain(str(prose.inline(r"Energy: $E = \frac{1}{2} m v^2$"))) == r"Energy: [E = \frac{1}{2} m v^2]"
 
 
 # --- imported only for math ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import base64
 import re
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -18,7 +18,7 @@ from markupsafe import Markup
 from studygen import prose
 from studygen.keys import LessonProblem
 from studygen.resources import markdown_fields
-from studygen.wording import quoted
+from studygen.wording import did_you_mean, quoted
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -87,7 +87,7 @@ def problem(latex: str) -> FormulaProblem | None:
         return FormulaProblem(f"math: {quoted(latex, 40)} is not valid LaTeX ({_why(error)}): {_FIX}")
     unknown = _unknown_command(latex, root)
     if unknown is not None:
-        return FormulaProblem(f"math: unknown command {unknown}: {_FIX}", max(latex.find(unknown), 0))
+        return FormulaProblem(_unknown_message(unknown), max(latex.find(unknown), 0))
     depth = _depth(root)
     if depth > MAX_FORMULA_DEPTH:
         return FormulaProblem(
@@ -98,12 +98,32 @@ def problem(latex: str) -> FormulaProblem | None:
     return None
 
 
+ZIAMATH_OPERATORS = (
+    r"\tg",
+    r"\ctg",
+    r"\arcctg",
+    r"\arctg",
+    r"\arg",
+    r"\cotg",
+    r"\sh",
+    r"\ch",
+    r"\cth",
+    r"\th",
+)
+"""The function names ziamath 0.13 adds to latex2mathml when it is imported (tests/test_math.py checks)."""
+
+
 def _mathml(latex: str) -> Element:
     """Convert LaTeX to a MathML tree, as ziamath will before it typesets it."""
     from xml.etree import ElementTree
 
+    from latex2mathml import commands
     from latex2mathml.converter import convert
 
+    # Importing ziamath costs a second; `check` declares its function names itself, so it knows `\\arg`.
+    missing = tuple(name for name in ZIAMATH_OPERATORS if name not in commands.FUNCTIONS)
+    if missing:  # latex2mathml types its table as a fixed-length tuple; ziamath extends it the same way
+        commands.FUNCTIONS = commands.FUNCTIONS + missing  # type: ignore[assignment]
     return ElementTree.fromstring(convert(latex))
 
 
@@ -136,6 +156,29 @@ def _unknown_command(latex: str, root: Element) -> str | None:
     return None
 
 
+def _unknown_message(command: str) -> str:
+    """Say a command is unknown, with the known one it is closest to and how to print a function name."""
+    if command.startswith("environment "):
+        return f"math: unknown {command}: use matrix, pmatrix, bmatrix, vmatrix, cases or align"
+    # A short name is close to too many others for a guess to help: `\\arg` is not `\\tag`.
+    hint = did_you_mean(command, _known_commands()) if len(command) > 4 else ""
+    return (
+        f"math: unknown command {command}{hint}: check the spelling, write \\operatorname{{{command[1:]}}} "
+        "for a function's name, or write `\\$` for a dollar sign that is not math"
+    )
+
+
+@cache
+def _known_commands() -> tuple[str, ...]:
+    """Every command latex2mathml knows: its own and the symbols it reads from its table."""
+    from latex2mathml import commands
+    from latex2mathml.symbols_parser import SYMBOLS
+
+    names = {value for value in vars(commands).values() if isinstance(value, str) and value.startswith("\\")}
+    names |= {name for name in SYMBOLS if name.startswith("\\")}
+    return tuple(sorted(names))
+
+
 def _depth(element: Element) -> int:
     """Count the levels of the deepest element below the formula's `<math>` and its first row."""
 
@@ -163,7 +206,8 @@ def image(latex: str, *, display: bool) -> Markup:
     # Every number in the style comes from ziamath's measurements, never from lesson text.
     # The height follows from the width, so a formula too wide for its column shrinks whole.
     style = f"width: {width}em; vertical-align: {-descent}em"
-    return Markup('<img class="math" src="{}" alt="{}" style="{}">').format(source, latex, style)
+    # `src` then `alt` first, as markdown writes an image: the Quizlet export keeps the alt text of those.
+    return Markup('<img src="{}" alt="{}" class="math" style="{}">').format(source, latex, style)
 
 
 _VIEW_BOX = re.compile(r'viewBox="(-?[\d.]+) (-?[\d.]+) ([\d.]+) ([\d.]+)"')
