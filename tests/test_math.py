@@ -181,7 +181,7 @@ def test_nesting_over_the_depth_cap_is_refused_before_any_typesetting(tmp_path: 
     started = time.monotonic()
     [found] = problems(lesson(tmp_path, f"$${nested(12)}$$"))
     assert time.monotonic() - started < 1  # typesetting it would take seconds
-    assert ":3:5: intro: math: the formula nests 25 levels deep; at most 10 typeset in good time" in found
+    assert ":3:5: intro: math: the formula nests 25 levels deep; at most 8 typeset in good time" in found
 
 
 def test_the_seeds_formulas_typeset_as_real_math() -> None:
@@ -204,11 +204,14 @@ def test_the_check_knows_the_function_names_ziamath_adds() -> None:
     assert "\\arg" in added.split() and set(added.split()) <= set(latex.ZIAMATH_OPERATORS)
 
 
-def test_the_depth_cap_lets_school_formulas_through() -> None:
-    assert latex.problem(nested(4)) is None  # a fraction in a fraction in a fraction in a fraction
+def test_the_depth_cap_lets_school_formulas_through_and_stops_the_slow_ones() -> None:
+    assert latex.problem(nested(3)) is None  # a fraction in a fraction in a fraction
     assert latex.problem(r"x = \frac{-b \pm \sqrt{b^2 - 4ac}}{2a}") is None
-    assert latex.problem(r"\left(\frac{\left(x^{2}\right)}{2}\right)^{2}") is None
-    assert latex.problem(nested(5)) is not None
+    assert latex.problem(r"a_0 + \cfrac{1}{a_1 + \cfrac{1}{a_2}}") is None
+    assert latex.problem(nested(4)) is not None
+    # The slowest shape measured: brackets in brackets, 0.6 s seven deep, 1.6 s eight deep.
+    assert latex.problem("\\left(" * 7 + "x" + "\\right)" * 7) is None
+    assert latex.problem("\\left(" * 8 + "x" + "\\right)" * 8) is not None
 
 
 @pytest.mark.parametrize(
