@@ -81,10 +81,17 @@ def test_a_text_without_blanks_says_how_to_write_one(tmp_path: Path) -> None:
     ]
 
 
+def test_a_blank_in_a_formula_cannot_print_and_is_refused(tmp_path: Path) -> None:
+    assert problems(tmp_path, "    text: 'The energy $E = [[5]]$ and [[six]] more.'\n") == [
+        "5:28: exercises[0].text: blank '[[5]]' is inside a link address, an image or a formula, where it "
+        "cannot print: move it into the text"
+    ]
+
+
 def test_a_blank_in_a_link_address_cannot_print_and_is_refused(tmp_path: Path) -> None:
     assert problems(tmp_path, "    text: 'See [the notes]([[url]]) on [[leaves]].'\n") == [
-        "5:28: exercises[0].text: blank '[[url]]' is inside a link address or an image, where it cannot "
-        "print: move it into the text"
+        "5:28: exercises[0].text: blank '[[url]]' is inside a link address, an image or a formula, where it "
+        "cannot print: move it into the text"
     ]
 
 

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
 from studygen.documents import (
     ANSWERS_ALL,
+    DEFAULT_PDF,
     DOCUMENTS,
     MAX_VERSIONS,
     PAPERS,
+    PDF_STANDARDS,
     VERSIONED,
     Document,
     Paper,
@@ -82,6 +84,8 @@ class Job:
     answers-all, are then parts of the lesson too."""
     seed: int = 1
     """The seed the versions are drawn with."""
+    pdf: str = DEFAULT_PDF
+    """Which PDF standard to write, a name in `PDF_STANDARDS` (`--pdf`)."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,7 @@ def build(
     variants: int = 0,
     seed: int = 1,
     pool: Pool | None = None,
+    pdf: str = DEFAULT_PDF,
 ) -> Iterator[LessonResult]:
     """Build every lesson in paths, yielding a result per lesson, in order; a failure stops only its lesson.
 
@@ -205,13 +210,16 @@ def build(
     each lesson's worksheet and key are also written once per version, drawn with `seed`, beside
     answers-all; each version's documents are parts of their own, under the same limits. A `pool`
     of `render_part` workers, when given, renders instead of one of its own and stays running
-    (`studygen watch` keeps its workers warm from one rebuild to the next); `limits` and `jobs` are its.
+    (`studygen watch` keeps its workers warm from one rebuild to the next); `limits` and `jobs` are
+    its. `pdf` names the PDF standard the documents are written to (`PDF_STANDARDS`).
     """
     files = find_lessons(paths)
     documents = tuple(name for name in DOCUMENTS if name in only)
     options = {"paper": paper, "format": format, "cards": cards, "overflow": allow_overflow}
+    if format == "pdf":  # an HTML preview is the same in every PDF standard
+        options["pdf"] = pdf
     environment = environment_hash(options, [stock_templates(), templates])
-    settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed)
+    settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed, pdf)
     plans = [_plan(Job(file, *settings), out, environment, force) for file in files]
     own = pool is None
     workers = Pool(render_part, limits, jobs) if pool is None else pool
@@ -464,7 +472,13 @@ def _render_document(
     if job.format == "html":
         return RenderedFile(f"{name}.html", html.encode(), None, language)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
-    pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed, allow_overflow=job.allow_overflow)
+    pdf = _renderer().render(
+        html,
+        folder=loaded.folder,
+        allowed=allowed,
+        allow_overflow=job.allow_overflow,
+        variant=PDF_STANDARDS[job.pdf],
+    )
     warnings = language + tuple(str(problem) for problem in _misplaced(loaded, pdf.shrunk))
     return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings, pdf.used)
 

@@ -15,7 +15,15 @@ from typing import Any
 import click
 
 from studygen.cards import FLIPS, LAYOUTS, SIZE_HELP, back_offset, card_size
-from studygen.documents import DEFAULT_SEED, DOCUMENTS, FORMATS, MAX_VERSIONS, PAPERS
+from studygen.documents import (
+    DEFAULT_PDF,
+    DEFAULT_SEED,
+    DOCUMENTS,
+    FORMATS,
+    MAX_VERSIONS,
+    PAPERS,
+    PDF_STANDARDS,
+)
 from studygen.errors import InternalError, StudygenError, hidden_characters, quoted, shown
 from studygen.exports import EXPORTS
 from studygen.interrupts import Interrupted, stop_on_signals
@@ -257,6 +265,14 @@ def cli() -> None:
     help="pdf to print; html to preview the same documents in a browser.",
 )
 @click.option(
+    "--pdf",
+    type=click.Choice(list(PDF_STANDARDS)),
+    default=DEFAULT_PDF,
+    show_default=True,
+    help="accessible: tagged PDF/UA-1 for screen readers, with bookmarks; archive: PDF/A-3u for "
+    "long-term archives, tagged too.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(1, 24 * 3600),
     default=DEFAULT_SECONDS,
@@ -315,6 +331,7 @@ def build(
     only: tuple[str, ...],
     paper: str,
     format_: str,
+    pdf: str,
     timeout: float,
     memory: int,
     layout: str | None,
@@ -363,6 +380,7 @@ def build(
             force=force,
             variants=count,
             seed=seed,
+            pdf=pdf,
         )
         with _progress(len(files)) as progress:
             for result in results if files else ():

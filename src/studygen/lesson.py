@@ -11,6 +11,7 @@ from studygen.compute import work_out
 from studygen.drawing import plain, plain_problems
 from studygen.errors import LessonError
 from studygen.identity import duplicate_card_ids
+from studygen.latex import check_math
 from studygen.model import Lesson
 from studygen.resources import check_images, check_nesting
 from studygen.source import MAX_FILE_BYTES, SourceMap, read_source
@@ -54,6 +55,7 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
     lesson = plain(drawing)
     worked, found = work_out(lesson)
     found += check_nesting(lesson) + check_images(lesson, file.parent) + duplicate_card_ids(lesson)
+    found += check_math(lesson)
     if not found:  # the conditions may use answers, known only once the lesson is worked out
         found = plain_problems(lesson, worked)
     if found:

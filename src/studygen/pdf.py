@@ -29,6 +29,7 @@ from studygen.fit import (
     fit,
     font_sizes_css,
 )
+from studygen.latex import MAX_SVG_CHARACTERS, SVG_DATA_PREFIX
 from studygen.libraries import load_weasyprint_libraries
 from studygen.resources import MAX_DATA_URL_CHARS, MAX_IMAGE_BYTES
 
@@ -69,10 +70,10 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
         """Fetch url under the sandbox's rules."""
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
-            if len(url) > MAX_DATA_URL_CHARS:
-                raise ValueError(
-                    f"data: URL of {len(url):,} characters is over the {MAX_DATA_URL_CHARS:,} limit"
-                )
+            # A lesson's own inline images are PNG or JPEG (`check` refuses SVG); an SVG is a typeset formula.
+            limit = MAX_SVG_CHARACTERS if url.startswith(SVG_DATA_PREFIX) else MAX_DATA_URL_CHARS
+            if len(url) > limit:
+                raise ValueError(f"data: URL of {len(url):,} characters is over the {limit:,} limit")
             return super().fetch(url, headers)
         if scheme != "file":
             raise ValueError(f"refused {url[:80]}: only files in the lesson's folder may be used")
@@ -114,9 +115,18 @@ class Renderer:
             quiet_unraisable_hook()
 
     def render(
-        self, html: str, *, folder: Path, allowed: Sequence[Path], allow_overflow: bool = False
+        self,
+        html: str,
+        *,
+        folder: Path,
+        allowed: Sequence[Path],
+        allow_overflow: bool = False,
+        variant: str = "pdf/ua-1",
     ) -> RenderedPdf:
         """Render an HTML page whose relative links resolve in folder; fail on any refused resource.
+
+        The PDF is tagged (its headings, paragraphs, tables and images' alt text), in WeasyPrint's
+        `variant`: `pdf/ua-1` for accessibility, `pdf/a-3u` for archiving.
 
         Card text too long for its box shrinks to fit (`studygen.fit`); text that cannot fit even at
         its smallest size fails the build, or with allow_overflow shrinks further, down to the floor.
@@ -131,7 +141,7 @@ class Renderer:
                 return shown.render(stylesheets=sheets, font_config=self.fonts)
 
             document, shrunk = _fitted(lay_out, allow_overflow)
-            data = document.write_pdf()
+            data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
         # Refusals WeasyPrint only warned about (a font inside an SVG) still fail the build.
         errors += [refusal for refusal in fetcher.refused if not any(refusal in error for error in errors)]
         if errors:

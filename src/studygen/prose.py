@@ -52,10 +52,63 @@ def _parser() -> MarkdownIt:
     # `html: False` makes `<b>` or `<link ...>` in a lesson print as the characters the teacher
     # typed; the typographer stays off so lesson text prints word for word, quotes included. Link
     # reference definitions are off: a line such as `[Hint]: read the graph` would otherwise vanish.
-    return MarkdownIt(
+    parser = MarkdownIt(
         "commonmark",
         {"html": False, "typographer": False, "linkify": False, "maxNesting": _PARSER_NESTING},
     ).disable("reference")
+    return _with_math(parser)
+
+
+def _with_math(parser: MarkdownIt) -> MarkdownIt:
+    """Teach a parser `$…$` and `$$…$$` math, with the rule that keeps prices (`$5 or $10`) as text."""
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    # No space inside the dollars and no digit after the closing one: `$5` and `$ 10` stay text.
+    # `$$…$$` inside a paragraph is display math as well; equation labels are TeX's business, not ours.
+    parser.use(
+        dollarmath_plugin,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        allow_blank_lines=False,
+        double_inline=True,
+    )
+    parser.add_render_rule("math_inline", _render_math(display=False))
+    parser.add_render_rule("math_inline_double", _render_math(display=True))
+    parser.add_render_rule("math_block", _render_math(display=True, block=True))
+    return parser
+
+
+def _render_math(*, display: bool, block: bool = False) -> Callable[..., str]:
+    """Make the render rule for one kind of math token: the formula as an image, centred if display."""
+
+    def rule(renderer: object, tokens: Sequence[Token], index: int, options: object, env: object) -> str:
+        from studygen import latex  # here: only a text with math pays for typesetting
+
+        image = latex.image(tokens[index].content.strip(), display=display)
+        if block:
+            return f'<div class="display-math">{image}</div>\n'
+        return f'<span class="display-math">{image}</span>' if display else str(image)
+
+    return rule
+
+
+def formulas(text: str) -> list[tuple[str, int]]:
+    """List each formula in a markdown text with where its LaTeX starts in the text (0-based), in order."""
+    if "$" not in text:  # keeps `studygen check` from parsing text without math
+        return []
+    found: list[tuple[str, int]] = []
+    position = 0
+    for token in _parser().parse(text):
+        for math in [token, *(token.children or ())]:
+            if math.type.startswith("math_"):
+                latex = math.content.strip()
+                start = text.find(latex, position)
+                # The source is found as written; a formula broken over lines by YAML points at its start.
+                start = start if start >= 0 else position
+                found.append((latex, start))
+                position = start + len(latex)
+    return found
 
 
 @cache

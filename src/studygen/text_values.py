@@ -277,6 +277,8 @@ def _scan(text: str, scope: Scope, path: Path_, problems: list[LessonProblem]) -
             done = start
             continue
         if bare is not None and not text.startswith("{=", start):
+            if _in_math(text, start):  # `\frac{2E}{m}`: a group in LaTeX, not a value missing its `=`
+                continue
             name = bare.group(1)
             problems.append(
                 LessonProblem(
@@ -294,6 +296,13 @@ def _scan(text: str, scope: Scope, path: Path_, problems: list[LessonProblem]) -
         parts += [text[done:start], value]
         done = index = end + 1
     return "".join([*parts, text[done:]])
+
+
+def _in_math(text: str, index: int) -> bool:
+    """Tell whether a character of a text lies inside a `$…$` or `$$…$$` formula."""
+    from studygen.prose import formulas  # markdown is parsed only for a text with a dollar and a brace
+
+    return any(start <= index < start + len(latex) for latex, start in formulas(text))
 
 
 def _closing(text: str, start: int, path: Path_, problems: list[LessonProblem]) -> int | None:

@@ -140,8 +140,8 @@ def work_fill_in_the_blanks(
             problems.append(
                 LessonProblem(
                     where,
-                    f"blank {quoted(blank.source)} is inside a link address or an image, where it cannot "
-                    "print: move it into the text",
+                    f"blank {quoted(blank.source)} is inside a link address, an image or a formula, where it "
+                    "cannot print: move it into the text",
                     near=blank.near,
                 )
             )
