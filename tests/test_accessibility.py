@@ -100,7 +100,8 @@ def test_the_pdf_is_tagged_with_language_title_and_section_bookmarks(pdfs: Pdfs,
     tags = structure_tags(root["/StructTreeRoot"], set())
     assert {"/Document", "/H1", "/H2", "/P", "/Figure"} <= tags
     assert root["/Lang"] == "de"
-    assert reader.metadata is not None and reader.metadata.title == "Hebel und Kräfte — Worksheet"
+    # A German lesson: the document name in the title is in German too.
+    assert reader.metadata is not None and reader.metadata.title == "Hebel und Kräfte — Arbeitsblatt"
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])  # readers show the title, not the file name
     assert outline_titles(reader.outline) == [
         "Hebel und Kräfte",
