@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
+from studygen.deck import Jobs
 from studygen.documents import (
     ANSWERS_ALL,
     DOCUMENTS,
@@ -141,6 +142,10 @@ class Part:
     unchanged_if: str | None = None
     """The fingerprint the document was last built from, when nothing but the lesson file's bytes changed:
     if the parts of the lesson it prints hash the same, it is left as it is."""
+    deck_part: tuple[int, int] | None = None
+    """In one part of a big deck (`studygen.deck`): the number of its first card and how many it has."""
+    source: str | None = None
+    """In one part of a big deck: the SHA-256 of the lesson file the deck was planned from."""
 
     @property
     def unit(self) -> str:
@@ -157,6 +162,10 @@ class RenderedPart:
     file: RenderedFile | None
     empty: bool = False
     """The lesson has nothing for this document (a worksheet without exercises)."""
+    parts: tuple[tuple[int, int], ...] = ()
+    """A big deck left to render in parts: each part's first card number and card count."""
+    source: str | None = None
+    """With `parts`, the SHA-256 of the lesson file they are cut from."""
 
 
 @dataclass(frozen=True)
@@ -211,17 +220,21 @@ def build(
     plans = [_plan(Job(file, *settings), out, environment, force) for file in files]
     pool = Pool(render_part, limits, jobs)
     try:
-        answers = pool.run(
-            ((index, part.unit), part, shown(plan.job.file))
+        work = Jobs(
+            ((index, part.unit, 0), part, shown(plan.job.file))
             for index, plan in enumerate(plans)
             for part in plan.parts
         )
+        answers = pool.run(work)
         gathered: dict[int, dict[str, RenderedPart | StudygenError]] = {}
         for index, plan in enumerate(plans):
             # Parts run in lesson order, so this lesson's are done before many of the next ones'.
             while len(gathered.setdefault(index, {})) < len(plan.parts):
-                (lesson, document), answer = next(answers)
-                gathered.setdefault(lesson, {})[document] = answer
+                key, outcome = next(answers)
+                done = work.collect(key, outcome)  # a big deck's parts come back as one document
+                if done is not None:
+                    (lesson, document), answer = done
+                    gathered.setdefault(lesson, {})[document] = answer
             yield _finish(plan, gathered.pop(index), strict)
     finally:
         pool.close()
@@ -337,14 +350,23 @@ def _publish(plan: _Plan, documents: Mapping[str, bytes], stale: Sequence[str], 
 
 
 def render_part(part: Part) -> RenderedPart:
-    """Load a lesson and render one of its documents, unless what it prints is unchanged; in a worker."""
-    from studygen.lesson import load_lesson
+    """Load a lesson and render one of its documents, unless what it prints is unchanged; in a worker.
+
+    A big deck comes back as the parts to render it in, and then each part as a part of its own.
+    """
     from studygen.manifest import fingerprint
 
     job = part.job
-    loaded = load_lesson(job.file, max_bytes=job.max_bytes)
+    loaded, source = _load(job)
     document = ANSWERS_ALL if part.document == ANSWERS_ALL.name else DOCUMENTS[part.document]
     printed = fingerprint(loaded.data, document.ignores)
+    if part.deck_part is not None:
+        if source is None or source != part.source:
+            raise BuildError(
+                f"{shown(job.file)}: the lesson changed while its flashcards were being built: build again"
+            )
+        file = _rendered(loaded, document, job, _environment(job.templates), deck_part=part.deck_part)
+        return RenderedPart(part.unit, printed, file)
     if not document.wanted(loaded.lesson):
         return RenderedPart(part.unit, printed, None, empty=True)
     if printed == part.unchanged_if:
@@ -357,7 +379,70 @@ def render_part(part: Part) -> RenderedPart:
         return RenderedPart(part.unit, printed, _rendered(loaded, document, job, env, version=drawn))
     if document is ANSWERS_ALL:
         return RenderedPart(part.unit, printed, _every_versions_answers(loaded, job, env))
+    parts = _deck_parts(loaded, document, job)
+    if len(parts) > 1:
+        return RenderedPart(part.unit, printed, None, parts=tuple(parts), source=source)
     return RenderedPart(part.unit, printed, _rendered(loaded, document, job, env))
+
+
+_loaded: dict[tuple[Path, int], tuple[str, LoadedLesson]] = {}
+"""The lesson this worker loaded last, by file, with the SHA-256 of the bytes it was loaded from."""
+
+
+def _load(job: Job) -> tuple[LoadedLesson, str | None]:
+    """Load a job's lesson, or reuse the one loaded last if the file's bytes are the same; and their hash.
+
+    Every part of a big deck needs the whole lesson (card numbers, problems at their lesson lines), and
+    10,000 cards take seconds to load: a worker loads them once, not once for each part.
+    """
+    from studygen.lesson import load_lesson
+    from studygen.manifest import lesson_hash
+
+    key = (job.file, job.max_bytes)
+    source = lesson_hash(job.file, job.max_bytes)
+    cached = _loaded.pop(key, None)
+    if cached is not None and source is not None and cached[0] == source:
+        _loaded[key] = cached
+        return cached[1], source
+    _loaded.clear()  # one lesson at a time: a worker's memory must not grow with the course
+    loaded = load_lesson(job.file, max_bytes=job.max_bytes)
+    if source is None or lesson_hash(job.file, job.max_bytes) != source:
+        return loaded, None  # it changed while it was read: not kept, and no deck is cut from it
+    _loaded[key] = (source, loaded)
+    return loaded, source
+
+
+def _deck_parts(loaded: LoadedLesson, document: Document, job: Job) -> list[tuple[int, int]]:
+    """The parts a big deck renders in, each its first card number and card count; [] for any other."""
+    from studygen.cards import parts_of
+
+    if document.name != "flashcards" or job.format != "pdf" or not _lays_out_cards(job.templates):
+        return []
+    with _Explained(loaded, document):
+        return parts_of(_deck(loaded, job.cards, PAPERS[job.paper]))
+
+
+def _lays_out_cards(templates: Path | None) -> bool:
+    """Whether the deck's templates place the cards they are given (`cards`), so a part shows its own.
+
+    A project's flashcards template that never names `cards` may print every card of the lesson: its
+    deck renders whole, as before, rather than once in every part.
+    """
+    import jinja2.meta
+
+    if templates is None:
+        return True
+    own = [templates / "flashcards.html", *sorted((templates / "cards").glob("*.html"))]
+    for file in own:
+        if not file.is_file():
+            continue
+        try:
+            parsed = _environment(templates).parse(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, jinja2.TemplateError):
+            return False  # rendered whole, the template's problem is reported as it always was
+        if "cards" not in jinja2.meta.find_undeclared_variables(parsed):
+            return False
+    return True
 
 
 def _every_versions_answers(loaded: LoadedLesson, job: Job, env: jinja2.Environment) -> RenderedFile:
@@ -406,18 +491,34 @@ def _rendered(
     *,
     version: Version | None = None,
     answers: tuple[AnswerTable, ...] | None = None,
+    deck_part: tuple[int, int] | None = None,
 ) -> RenderedFile:
     """Render one document, turning what went wrong into an error at the lesson line or document."""
-    try:
-        return _render_document(loaded, document, job, env, version=version, answers=answers)
-    except TextDoesNotFit as error:
-        raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
-    except LessonError:
-        raise  # already located at its lesson line
-    except StudygenError as error:
-        raise BuildError(f"{shown(loaded.file)}: {document.name}: {error.format_message()}") from None
-    except RecursionError:
-        raise BuildError(f"{shown(loaded.file)}: {document.name}: {_too_deep(loaded)}") from None
+    with _Explained(loaded, document):
+        return _render_document(
+            loaded, document, job, env, version=version, answers=answers, deck_part=deck_part
+        )
+
+
+class _Explained:
+    """Turn what stops a document's render into an error at its lesson line, or naming the document."""
+
+    def __init__(self, loaded: LoadedLesson, document: Document) -> None:
+        self.loaded = loaded
+        self.document = document
+
+    def __enter__(self) -> None:
+        """Render inside."""
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
+        """Raise the error the teacher reads in place of what went wrong, if anything did."""
+        loaded, name = self.loaded, self.document.name
+        if isinstance(error, TextDoesNotFit):
+            raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
+        if isinstance(error, StudygenError) and not isinstance(error, LessonError):
+            raise BuildError(f"{shown(loaded.file)}: {name}: {error.format_message()}") from None
+        if isinstance(error, RecursionError):
+            raise BuildError(f"{shown(loaded.file)}: {name}: {_too_deep(loaded)}") from None
 
 
 def _render_document(
@@ -428,14 +529,15 @@ def _render_document(
     *,
     version: Version | None = None,
     answers: tuple[AnswerTable, ...] | None = None,
+    deck_part: tuple[int, int] | None = None,
 ) -> RenderedFile:
-    """Render one document of a lesson (or of one of its versions) as HTML or PDF."""
+    """Render one document of a lesson (or of one of its versions, or one part of its deck) as HTML or PDF."""
     from studygen.render import render_document
 
     paper = PAPERS[job.paper]
     if answers is not None:  # a version per column: the grid reads best across a landscape page
         paper = Paper(paper.name, paper.height_mm, paper.width_mm)
-    deck = _deck(loaded, job.cards, paper) if document.name == "flashcards" else None
+    deck = _deck(loaded, job.cards, paper, deck_part) if document.name == "flashcards" else None
     name = deck.layout.file_stem if deck is not None else document.name
     if version is not None and version.number is not None:
         name = version_name(name, version.number)
@@ -457,18 +559,25 @@ def _render_document(
     return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings, pdf.used)
 
 
-def _deck(loaded: LoadedLesson, settings: PrintSettings, paper: Paper) -> Deck:
-    """Lay out a lesson's flashcards as the command line and the lesson ask; refuse what cannot print."""
+def _deck(
+    loaded: LoadedLesson, settings: PrintSettings, paper: Paper, part: tuple[int, int] | None = None
+) -> Deck:
+    """Lay out a lesson's flashcards as the command line and the lesson ask, or only one part of them
+    (its first card number, its card count); refuse what cannot print."""
     from studygen.cards import LayoutError, deck_for
 
     lesson = loaded.lesson
+    total = len(lesson.flashcards)
+    first, count = part if part is not None else (1, total)
     try:
         return deck_for(
-            len(lesson.flashcards),
+            count,
             settings=settings,
             lesson_layout=lesson.card_layout,
             lesson_size=lesson.card_size,
             paper=paper,
+            first_number=first,
+            total=total,
         )
     except LayoutError as error:
         if error.lesson_key is None:
