@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
+from studygen import cards as card_layouts
+from studygen.cards import DEFAULT_PARTS, DEFAULT_PRINT, OUTPUT_NAMES, PartSize, PrintSettings
 from studygen.deck import Jobs
 from studygen.documents import (
     ANSWERS_ALL,
@@ -82,6 +83,8 @@ class Job:
     answers-all, are then parts of the lesson too."""
     seed: int = 1
     """The seed the versions are drawn with."""
+    deck_parts: PartSize = DEFAULT_PARTS
+    """How much of a big deck one part holds: the build decides, for every worker alike."""
 
 
 @dataclass(frozen=True)
@@ -216,7 +219,8 @@ def build(
     documents = tuple(name for name in DOCUMENTS if name in only)
     options = {"paper": paper, "format": format, "cards": cards, "overflow": allow_overflow}
     environment = environment_hash(options, [stock_templates(), templates])
-    settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed)
+    parts = PartSize(card_layouts.PART_PAGES, card_layouts.FLOWING_PART_CARDS)
+    settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed, parts)
     plans = [_plan(Job(file, *settings), out, environment, force) for file in files]
     pool = Pool(render_part, limits, jobs)
     try:
@@ -419,7 +423,7 @@ def _deck_parts(loaded: LoadedLesson, document: Document, job: Job) -> list[tupl
     if document.name != "flashcards" or job.format != "pdf" or not _lays_out_cards(job.templates):
         return []
     with _Explained(loaded, document):
-        return parts_of(_deck(loaded, job.cards, PAPERS[job.paper]))
+        return parts_of(_deck(loaded, job.cards, PAPERS[job.paper]), job.deck_parts)
 
 
 def _lays_out_cards(templates: Path | None) -> bool:

@@ -356,22 +356,33 @@ def lay_out(layout: Layout, request: Request) -> Deck:
     return dataclasses.replace(deck, part=(request.first_number, last))
 
 
-def part_size(deck: Deck) -> int:
-    """How many cards one part of a big deck lays out: about PART_PAGES pages, in whole sheets."""
+@dataclass(frozen=True)
+class PartSize:
+    """How much of a big deck one part holds: pages of set layouts, or cards of a flowing one."""
+
+    pages: int = PART_PAGES
+    flowing_cards: int = FLOWING_PART_CARDS
+
+
+DEFAULT_PARTS = PartSize()
+
+
+def part_size(deck: Deck, parts: PartSize) -> int:
+    """How many cards one part of a big deck lays out: about `parts.pages` pages, in whole sheets."""
     if deck.layout.flows:
-        return FLOWING_PART_CARDS
+        return parts.flowing_cards
     per_sheet = deck.columns * deck.rows
     sheets = math.ceil(deck.total / per_sheet)
     pages_per_sheet = max(1, len(deck.pages) // max(1, sheets))
-    return max(1, PART_PAGES // pages_per_sheet) * per_sheet
+    return max(1, parts.pages // pages_per_sheet) * per_sheet
 
 
-def parts_of(deck: Deck) -> list[tuple[int, int]]:
+def parts_of(deck: Deck, parts: PartSize) -> list[tuple[int, int]]:
     """Cut a whole deck into parts to render one by one: each part's first card number and card count.
 
     A deck that fits one part is one part: it renders as one document, as any small deck does.
     """
-    size = part_size(deck)
+    size = part_size(deck, parts)
     return [(first, min(size, deck.total - first + 1)) for first in range(1, deck.total + 1, size)]
 
 

@@ -55,7 +55,25 @@ def join(pdfs: Iterable[bytes]) -> bytes:
     kids = b" ".join(b"%d 0 R" % page for page in pages)
     writer.write(pages_root, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(pages), kids))
     writer.write_fonts()
-    return writer.finish(version, catalog, info)
+    return _compacted(writer.finish(version, catalog, info))
+
+
+def _compacted(data: bytes) -> bytes:
+    """Pack the joined file's dictionaries into compressed object streams, as WeasyPrint packs its own.
+
+    Written one by one, a page's dictionaries take about 250 bytes more than packed: 2.4 MB in a
+    10,000-card deck. The streams themselves are copied as they are. The file's /ID is a hash of its
+    content, so the same deck has the same bytes every build.
+    """
+    with pikepdf.open(io.BytesIO(data)) as joined:
+        out = io.BytesIO()
+        joined.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            deterministic_id=True,
+        )
+    return out.getvalue()
 
 
 @dataclass

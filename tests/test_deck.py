@@ -1,0 +1,272 @@
+"""Big decks render in parts, on every worker at once, and join into one PDF that reads like one render."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+from tree_memory import run_measured
+
+from studygen import cards as card_layouts
+from studygen.build import Job, LessonResult, Part, RenderedFile, RenderedPart, build, render_part
+from studygen.deck import Jobs
+from studygen.errors import BuildError, StudygenError
+
+LAYOUTS = {"fold": None, "duplex": "a6", "sheet": "a6", "fronts": "a6", "backs": "a6", "list": None}
+"""Every layout, with a card size for those that take one (a6: two cards to an A4 sheet)."""
+
+CARDS = 13
+SMALL_PARTS = {"PART_PAGES": 4, "FLOWING_PART_CARDS": 7}
+"""Parts small enough that a 13-card deck has several in every layout: fold 4 (of 4 cards), duplex 7
+(of 2), sheet 4 (of 2 sheets: a page of fronts and one of backs each), fronts and backs 2, list 2."""
+
+LONG_QUESTION = " ".join(["The learner copies the expert's actions in the states the expert visited."] * 14)
+"""Too long for a fold card's front at its usual size: it must shrink to fit, in its part as whole."""
+
+
+def write_deck(path: Path, cards: int, *, layout: str | None = None, size: str | None = None) -> Path:
+    """Write a lesson of numbered cards in bold, plain and code (three fonts) with letters only its last
+    card uses; in the fold layout, with a long question on card 7 that must shrink."""
+    lines = ["title: Deck", "language: de", "author: A. Teacher"]
+    lines += [f"card_layout: {layout}"] * (layout is not None) + [f"card_size: {size}"] * (size is not None)
+    lines.append("flashcards:")
+    for n in range(1, cards + 1):
+        question = LONG_QUESTION if n == 7 and layout in (None, "fold") else f"Question {n} **bold**?"
+        answer = "Ωμέγα ŝĉĝ, the last." if n == cards else f"Answer {n}, with `code` in it."
+        lines += [f"  - question: {question}", f"    answer: {answer}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def built(results: list[LessonResult]) -> None:
+    """Fail the test on a lesson that did not build."""
+    for result in results:
+        assert result.error is None, result.error
+
+
+@dataclasses.dataclass(frozen=True)
+class Builds:
+    """The same decks built whole and in parts, and what the parts build did."""
+
+    whole: Path
+    parts: Path
+    again: list[LessonResult]
+    """Building the parts again with nothing changed."""
+    edited: LessonResult
+    """Building the fold deck in parts again, into a copy of its output, after one card was edited."""
+    edited_file: Path
+    twice: bytes
+    """The sheet deck built in parts a second time, from scratch."""
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    """Build a deck in every layout whole, then in parts on two workers, then in parts again."""
+    folder = tmp_path_factory.mktemp("decks")
+    lessons = [
+        write_deck(folder / f"{name}.yaml", CARDS, layout=name, size=size) for name, size in LAYOUTS.items()
+    ]
+    built(list(build(lessons, out=folder / "whole", only=["flashcards"])))
+    with pytest.MonkeyPatch.context() as patch:
+        for constant, value in SMALL_PARTS.items():
+            patch.setattr(card_layouts, constant, value)
+        built(list(build(lessons, out=folder / "parts", only=["flashcards"], jobs=2)))
+        again = list(build(lessons, out=folder / "parts", only=["flashcards"]))
+        shutil.copytree(folder / "parts" / "fold", folder / "edited" / "fold")  # its manifest too
+        text = lessons[0].read_text(encoding="utf-8").replace("Answer 10,", "Answer ten,")
+        lessons[0].write_text(text, encoding="utf-8")
+        (edited,) = build(lessons[:1], out=folder / "edited", only=["flashcards"])
+        built(list(build(lessons[3:4], out=folder / "twice", only=["flashcards"])))
+    return Builds(
+        folder / "whole",
+        folder / "parts",
+        again,
+        edited,
+        output(folder / "edited", "fold"),
+        output(folder / "twice", "fronts").read_bytes(),
+    )
+
+
+def output(folder: Path, layout: str) -> Path:
+    """The deck file a layout writes."""
+    return folder / layout / f"{card_layouts.LAYOUTS[layout].file_stem}.pdf"
+
+
+def fonts(pdf: pypdf.PdfReader) -> dict[str, set[int]]:
+    """Each font the pages use, by name without its subset tag, with the numbers of the objects holding it."""
+    found: dict[str, set[int]] = {}
+    for page in pdf.pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            found.setdefault(str(ref.get_object()["/BaseFont"]).split("+")[1], set()).add(ref.idnum)
+    return found
+
+
+def card_lines(pdf: pypdf.PdfReader) -> list[str]:
+    """Every line of the cards' own text, in order, whatever page it is on."""
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    return [line for line in text.splitlines() if re.search(r"Question|Answer|learner|Ωμέγα", line)]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_deck_in_parts_reads_like_a_single_render(decks: Builds, layout: str) -> None:
+    whole_file, parts_file = output(decks.whole, layout), output(decks.parts, layout)
+    whole, parts = pypdf.PdfReader(whole_file), pypdf.PdfReader(parts_file)
+    if layout != "list":  # set pages: the same pages, page for page
+        assert len(parts.pages) == len(whole.pages)
+        assert [p.extract_text() for p in parts.pages] == [p.extract_text() for p in whole.pages]
+        assert [p.mediabox for p in parts.pages] == [p.mediabox for p in whole.pages]
+    assert card_lines(parts) == card_lines(whole)
+    assert f"{CARDS} / {CARDS}" in "".join(page.extract_text() for page in parts.pages[-2:])
+    assert parts.metadata == whole.metadata and parts.metadata.title == "Deck — Flashcards"
+    assert parts.trailer["/Root"]["/Lang"] == whole.trailer["/Root"]["/Lang"] == "de"
+    # One font object per font, as in the single render, not one per part; the file about as big.
+    assert fonts(parts).keys() == fonts(whole).keys() >= {"DejaVu-Sans", "DejaVu-Sans-Bold"}
+    assert all(len(numbers) == 1 for numbers in fonts(parts).values())
+    assert parts_file.stat().st_size < 1.3 * whole_file.stat().st_size
+
+
+def test_the_list_in_parts_says_which_cards_each_page_holds(decks: Builds) -> None:
+    whole, parts = pypdf.PdfReader(output(decks.whole, "list")), pypdf.PdfReader(output(decks.parts, "list"))
+    assert whole.pages[0].extract_text().rstrip().endswith("Page 1 of 1")  # small decks: as before
+    footers = [page.extract_text().rstrip().splitlines()[-1] for page in parts.pages]
+    assert footers == ["Cards 1\u20137 of 13", "Cards 8\u201313 of 13"]
+    assert parts.pages[0].extract_text().count("Deck") == 2  # the header, once: the title and the footer's
+    assert parts.pages[1].extract_text().startswith("Deck\nFlashcards")  # page headers on every part
+
+
+def test_glyphs_only_a_later_part_uses_join_the_shared_font(decks: Builds) -> None:
+    from fontTools.ttLib import TTFont
+
+    last = pypdf.PdfReader(output(decks.parts, "fold")).pages[-1]
+    assert "Ωμέγα ŝĉĝ, the last." in last.extract_text()
+    (plain,) = [
+        ref for ref in last["/Resources"]["/Font"].values() if ref["/BaseFont"].endswith("+DejaVu-Sans")
+    ]
+    descendant = plain["/DescendantFonts"][0]
+    font = TTFont(io.BytesIO(descendant["/FontDescriptor"]["/FontFile2"].get_data()))
+    order, glyphs = font.getGlyphOrder(), font["glyf"]
+    used = [
+        int(first) + n
+        for first, widths in zip(descendant["/W"][::2], descendant["/W"][1::2], strict=True)
+        for n in range(len(widths))
+    ]
+    drawn = [gid for gid in used if glyphs[order[gid]].numberOfContours != 0]
+    assert len(drawn) > len(used) - 3  # all but the space (and the like) have an outline
+
+
+def test_the_deck_is_one_document_to_the_manifest(decks: Builds) -> None:
+    assert all(result.written == [] and len(result.unchanged) == 1 for result in decks.again)
+    assert [written.path.name for written in decks.edited.written] == ["flashcards.pdf"]
+    assert decks.edited.written[0].pages == CARDS
+    assert "Answer ten" in pypdf.PdfReader(decks.edited_file).pages[9].extract_text()
+
+
+def test_a_deck_in_parts_has_the_same_bytes_each_build(decks: Builds) -> None:
+    assert decks.twice == output(decks.parts, "fronts").read_bytes()
+
+
+def test_text_that_cannot_fit_in_a_later_part_fails_at_its_card_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lesson = write_deck(tmp_path / "deck.yaml", 10)
+    lines = lesson.read_text(encoding="utf-8").splitlines()
+    lines[-3] = "    answer: |-\n" + "".join(f"      - item {n}\n" for n in range(36)).rstrip("\n")
+    lesson.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(card_layouts, "PART_PAGES", 4)
+    (result,) = build([lesson], out=tmp_path / "out", only=["flashcards"])
+    message = str(result.error)
+    assert message.startswith(
+        f"{lesson}:22:13: flashcards[8].answer: card 9 ('Question 9 **bold**?'): its answer does not fit"
+    ), message
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_deck_part_of_a_lesson_that_changed_since_it_was_planned_fails(tmp_path: Path) -> None:
+    lesson = write_deck(tmp_path / "deck.yaml", 3)
+    part = Part(
+        Job(lesson, ("flashcards",), "a4", "pdf", None, 10**6),
+        "flashcards",
+        deck_part=(1, 2),
+        source="0" * 64,
+    )
+    with pytest.raises(
+        BuildError,
+        match=r"deck\.yaml: the lesson changed while its flashcards were being built: build again$",
+    ):
+        render_part(part)
+
+
+def test_a_failing_part_fails_its_deck_once_and_drops_the_parts_still_queued() -> None:
+    job = Job(Path("deck.yaml"), ("flashcards",), "a4", "pdf", None, 10**6)
+    others = [((0, "self-check", 0), Part(job, "self-check"), "deck.yaml")]
+    jobs = Jobs([((0, "flashcards", 0), Part(job, "flashcards"), "deck.yaml"), *others])
+    assert next(jobs)[0] == (0, "flashcards", 0)
+    plan = RenderedPart("flashcards", "print", None, parts=((1, 4), (5, 4), (9, 2)), source="abc")
+    assert jobs.collect((0, "flashcards", 0), plan) is None
+    dealt = [next(jobs), next(jobs)]
+    assert [(key, part.deck_part, part.source) for key, part, _ in dealt] == [
+        ((0, "flashcards", 1), (1, 4), "abc"),
+        ((0, "flashcards", 5), (5, 4), "abc"),
+    ]
+    error = StudygenError("deck.yaml: rendering took longer than 180 seconds")
+    assert jobs.collect((0, "flashcards", 5), error) == ((0, "flashcards"), error)
+    pdf = RenderedFile("flashcards.pdf", b"%PDF", 4)
+    assert jobs.collect((0, "flashcards", 1), RenderedPart("flashcards", "print", pdf)) is None  # too late
+    assert next(jobs)[0] == (0, "self-check", 0)  # the deck's third part was never handed out
+    with pytest.raises(StopIteration):
+        next(jobs)
+
+
+LEAN_LIST = """{#- Lays the cards out as the stock list does, a line each, at a fraction of its cost. #}
+{%- for face in cards.pages[0].faces %}{% set card = lesson.flashcards[face.card] %}
+<p>{{ face.number }} / {{ cards.total }} {{ card.question | inline }} {{ card.answer | inline }}</p>
+{%- endfor %}
+"""
+"""A project's list layout that places the cards it is given: the memory test measures parts and the join,
+not the cost of laying out a card."""
+
+MB = 1.048576
+"""MB in a MiB: the target is in MB, the kernel counts KiB."""
+
+
+def test_memory_stays_flat_as_the_deck_grows(tmp_path: Path) -> None:
+    """Each process's peak stays under 250 MB, and about the same at 450 and at 3,000 cards.
+
+    3,000 cards go past the old cap of 2,000, through eight parts of the list layout and their join; a
+    lean template keeps their layout cheap so the test takes seconds. tests/benchmarks/bench_deck.py
+    measures the stock look at 1,000 and 10,000 cards, where the parts' pages are what memory holds.
+    """
+    (tmp_path / "templates" / "cards").mkdir(parents=True)
+    (tmp_path / "templates" / "cards" / "list.html").write_text(LEAN_LIST, encoding="utf-8")
+    small, big = (measured_build(tmp_path, cards) for cards in (450, 3000))
+    assert max(big) * MB <= 250, big
+    assert max(big) - max(small) < 30, (small, big)  # seven times the cards, about the same memory
+    pdf = pypdf.PdfReader(tmp_path / "out" / "deck3000" / "flashcards.pdf")
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    numbers = [int(number) for number in re.findall(r"^(\d+) / 3000 ", text, re.MULTILINE)]
+    assert numbers == list(range(1, 3001))  # every card once, in order, across parts
+    assert "3000 / 3000 Question 3000 bold? Ωμέγα ŝĉĝ, the last." in text
+    assert fonts(pdf).keys() == {"DejaVu-Sans", "DejaVu-Sans-Bold", "DejaVu-Sans-Mono"}
+    assert all(len(numbers) == 1 for numbers in fonts(pdf).values())
+
+
+def measured_build(folder: Path, cards: int) -> list[float]:
+    """Build a deck with the CLI on two workers; check both rendered and none is left; return each
+    process's peak in MiB, the parent's first."""
+    lesson = write_deck(folder / f"deck{cards}.yaml", cards)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    build = ["build", lesson.name, "--out", "out", "--only", "flashcards", "--cards", "list", "--jobs", "2"]
+    command = [sys.executable, "-m", "studygen", *build]
+    measured = run_measured(command, cwd=folder, env=env)
+    assert (measured.returncode, measured.stderr) == (0, "")
+    assert "flashcards.pdf (" in measured.stdout
+    assert len(measured.children_mib) == 2  # both workers rendered parts
+    assert all(not Path(f"/proc/{pid}").exists() for pid in measured.children_mib)  # and both stopped
+    return [measured.parent_mib, *measured.children_mib.values()]
