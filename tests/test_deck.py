@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import re
@@ -22,10 +21,10 @@ from studygen.errors import BuildError, StudygenError
 LAYOUTS = {"fold": None, "duplex": "a6", "sheet": "a6", "fronts": "a6", "backs": "a6", "list": None}
 """Every layout, with a card size for those that take one (a6: two cards to an A4 sheet)."""
 
-CARDS = 13
+CARDS = 9
 SMALL_PARTS = {"PART_PAGES": 4, "FLOWING_PART_CARDS": 7}
-"""Parts small enough that a 13-card deck has several in every layout: fold 4 (of 4 cards), duplex 7
-(of 2), sheet 4 (of 2 sheets: a page of fronts and one of backs each), fronts and backs 2, list 2."""
+"""Parts small enough that a 9-card deck has several in every layout: fold 3 (of 4 cards), duplex 5
+(of 2), sheet 3 (of 2 sheets: a page of fronts and one of backs each), fronts and backs 2, list 2."""
 
 LONG_QUESTION = " ".join(["The learner copies the expert's actions in the states the expert visited."] * 14)
 """Too long for a fold card's front at its usual size: it must shrink to fit, in its part as whole."""
@@ -45,53 +44,11 @@ def write_deck(path: Path, cards: int, *, layout: str | None = None, size: str |
     return path
 
 
-def built(results: list[LessonResult]) -> None:
+def built(results: list[LessonResult]) -> list[LessonResult]:
     """Fail the test on a lesson that did not build."""
     for result in results:
         assert result.error is None, result.error
-
-
-@dataclasses.dataclass(frozen=True)
-class Builds:
-    """The same decks built whole and in parts, and what the parts build did."""
-
-    whole: Path
-    parts: Path
-    again: list[LessonResult]
-    """Building the parts again with nothing changed."""
-    edited: LessonResult
-    """Building the fold deck in parts again, into a copy of its output, after one card was edited."""
-    edited_file: Path
-    twice: bytes
-    """The sheet deck built in parts a second time, from scratch."""
-
-
-@pytest.fixture(scope="module")
-def decks(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    """Build a deck in every layout whole, then in parts on two workers, then in parts again."""
-    folder = tmp_path_factory.mktemp("decks")
-    lessons = [
-        write_deck(folder / f"{name}.yaml", CARDS, layout=name, size=size) for name, size in LAYOUTS.items()
-    ]
-    built(list(build(lessons, out=folder / "whole", only=["flashcards"])))
-    with pytest.MonkeyPatch.context() as patch:
-        for constant, value in SMALL_PARTS.items():
-            patch.setattr(card_layouts, constant, value)
-        built(list(build(lessons, out=folder / "parts", only=["flashcards"], jobs=2)))
-        again = list(build(lessons, out=folder / "parts", only=["flashcards"]))
-        shutil.copytree(folder / "parts" / "fold", folder / "edited" / "fold")  # its manifest too
-        text = lessons[0].read_text(encoding="utf-8").replace("Answer 10,", "Answer ten,")
-        lessons[0].write_text(text, encoding="utf-8")
-        (edited,) = build(lessons[:1], out=folder / "edited", only=["flashcards"])
-        built(list(build(lessons[3:4], out=folder / "twice", only=["flashcards"])))
-    return Builds(
-        folder / "whole",
-        folder / "parts",
-        again,
-        edited,
-        output(folder / "edited", "fold"),
-        output(folder / "twice", "fronts").read_bytes(),
-    )
+    return results
 
 
 def output(folder: Path, layout: str) -> Path:
@@ -114,37 +71,77 @@ def card_lines(pdf: pypdf.PdfReader) -> list[str]:
     return [line for line in text.splitlines() if re.search(r"Question|Answer|learner|Ωμέγα", line)]
 
 
-@pytest.mark.parametrize("layout", LAYOUTS)
-def test_a_deck_in_parts_reads_like_a_single_render(decks: Builds, layout: str) -> None:
-    whole_file, parts_file = output(decks.whole, layout), output(decks.parts, layout)
+def test_decks_in_parts_read_like_one_render_in_every_layout(tmp_path: Path) -> None:
+    """One test, so its builds run once: every layout whole, then in parts on two workers, then again.
+
+    Built in parts, a deck has the pages, text, page sizes, metadata and fonts (one object each) of the
+    deck rendered whole, about its size, the same bytes every build, and is one document to the manifest.
+    """
+    lessons = [
+        write_deck(tmp_path / f"{name}.yaml", CARDS, layout=name, size=size) for name, size in LAYOUTS.items()
+    ]
+    built(list(build(lessons, out=tmp_path / "whole", only=["flashcards"])))
+    with pytest.MonkeyPatch.context() as patch:
+        for constant, value in SMALL_PARTS.items():
+            patch.setattr(card_layouts, constant, value)
+        built(list(build(lessons, out=tmp_path / "parts", only=["flashcards"], jobs=2)))
+        again = list(build(lessons, out=tmp_path / "parts", only=["flashcards"]))
+        shutil.copytree(tmp_path / "parts" / "fold", tmp_path / "edited" / "fold")  # its manifest too
+        text = lessons[0].read_text(encoding="utf-8").replace("Answer 5,", "Answer five,")
+        lessons[0].write_text(text, encoding="utf-8")
+        edited, _ = built(list(build([lessons[0], lessons[3]], out=tmp_path / "edited", only=["flashcards"])))
+    for layout in LAYOUTS:
+        reads_like_one_render(output(tmp_path / "whole", layout), output(tmp_path / "parts", layout), layout)
+    list_pages_name_their_cards(tmp_path / "whole", tmp_path / "parts")
+    glyphs_of_later_parts_join_the_font(output(tmp_path / "parts", "fold"))
+    # One document to the manifest: nothing rebuilt when nothing changed; all of it when a card did.
+    assert all(result.written == [] and len(result.unchanged) == 1 for result in again)
+    assert [(written.path.name, written.pages) for written in edited.written] == [("flashcards.pdf", CARDS)]
+    assert "Answer five" in pypdf.PdfReader(output(tmp_path / "edited", "fold")).pages[4].extract_text()
+    # The same bytes, built again from scratch on one worker rather than two.
+    assert (
+        output(tmp_path / "edited", "fronts").read_bytes()
+        == output(tmp_path / "parts", "fronts").read_bytes()
+    )
+
+
+def reads_like_one_render(whole_file: Path, parts_file: Path, layout: str) -> None:
+    """Check a deck built in parts against the same deck rendered whole."""
     whole, parts = pypdf.PdfReader(whole_file), pypdf.PdfReader(parts_file)
     if layout != "list":  # set pages: the same pages, page for page
-        assert len(parts.pages) == len(whole.pages)
-        assert [p.extract_text() for p in parts.pages] == [p.extract_text() for p in whole.pages]
-        assert [p.mediabox for p in parts.pages] == [p.mediabox for p in whole.pages]
-    assert card_lines(parts) == card_lines(whole)
-    assert f"{CARDS} / {CARDS}" in "".join(page.extract_text() for page in parts.pages[-2:])
-    assert parts.metadata == whole.metadata and parts.metadata.title == "Deck — Flashcards"
-    assert parts.trailer["/Root"]["/Lang"] == whole.trailer["/Root"]["/Lang"] == "de"
+        assert len(parts.pages) == len(whole.pages), layout
+        assert [p.extract_text() for p in parts.pages] == [p.extract_text() for p in whole.pages], layout
+        assert [p.mediabox for p in parts.pages] == [p.mediabox for p in whole.pages], layout
+    assert card_lines(parts) == card_lines(whole), layout
+    last_card = "Question 9 bold?" if layout == "fronts" else "Ωμέγα ŝĉĝ, the last."
+    assert last_card in parts.pages[-1].extract_text(), layout
+    assert parts.metadata == whole.metadata and parts.metadata.title == "Deck — Flashcards", layout
+    assert parts.trailer["/Root"]["/Lang"] == whole.trailer["/Root"]["/Lang"] == "de", layout
     # One font object per font, as in the single render, not one per part; the file about as big.
-    assert fonts(parts).keys() == fonts(whole).keys() >= {"DejaVu-Sans", "DejaVu-Sans-Bold"}
-    assert all(len(numbers) == 1 for numbers in fonts(parts).values())
-    assert parts_file.stat().st_size < 1.3 * whole_file.stat().st_size
+    assert fonts(parts).keys() == fonts(whole).keys() >= {"DejaVu-Sans", "DejaVu-Sans-Bold"}, layout
+    assert all(len(numbers) == 1 for numbers in fonts(parts).values()), layout
+    assert parts_file.stat().st_size < 1.1 * whole_file.stat().st_size, layout
 
 
-def test_the_list_in_parts_says_which_cards_each_page_holds(decks: Builds) -> None:
-    whole, parts = pypdf.PdfReader(output(decks.whole, "list")), pypdf.PdfReader(output(decks.parts, "list"))
-    assert whole.pages[0].extract_text().rstrip().endswith("Page 1 of 1")  # small decks: as before
-    footers = [page.extract_text().rstrip().splitlines()[-1] for page in parts.pages]
-    assert footers == ["Cards 1\u20137 of 13", "Cards 8\u201313 of 13"]
-    assert parts.pages[0].extract_text().count("Deck") == 2  # the header, once: the title and the footer's
-    assert parts.pages[1].extract_text().startswith("Deck\nFlashcards")  # page headers on every part
+def list_pages_name_their_cards(whole_folder: Path, parts_folder: Path) -> None:
+    """Check the list in parts: each page names its cards, and every part's first page has page headers."""
+    whole = pypdf.PdfReader(output(whole_folder, "list"))
+    parts = pypdf.PdfReader(output(parts_folder, "list"))
+    assert whole.pages[0].extract_text().endswith("Page 1 of 1")  # a deck in one part: as before
+    assert [page.extract_text().splitlines()[-1] for page in parts.pages] == [
+        "Cards 1\u20137 of 9",
+        "Cards 8\u20139 of 9",
+    ]
+    assert parts.pages[0].extract_text().startswith("FLASHCARDS\nDeck\nA. Teacher\n1  Question 1")
+    assert "FLASHCARDS" not in parts.pages[1].extract_text()  # the lesson's header opens the deck only
+    assert "\nDeck Flashcards\n" in parts.pages[1].extract_text()  # the page headers
 
 
-def test_glyphs_only_a_later_part_uses_join_the_shared_font(decks: Builds) -> None:
+def glyphs_of_later_parts_join_the_font(pdf: Path) -> None:
+    """Check that letters only the last part uses are drawn by the one shared font."""
     from fontTools.ttLib import TTFont
 
-    last = pypdf.PdfReader(output(decks.parts, "fold")).pages[-1]
+    last = pypdf.PdfReader(pdf).pages[-1]
     assert "Ωμέγα ŝĉĝ, the last." in last.extract_text()
     (plain,) = [
         ref for ref in last["/Resources"]["/Font"].values() if ref["/BaseFont"].endswith("+DejaVu-Sans")
@@ -152,24 +149,10 @@ def test_glyphs_only_a_later_part_uses_join_the_shared_font(decks: Builds) -> No
     descendant = plain["/DescendantFonts"][0]
     font = TTFont(io.BytesIO(descendant["/FontDescriptor"]["/FontFile2"].get_data()))
     order, glyphs = font.getGlyphOrder(), font["glyf"]
-    used = [
-        int(first) + n
-        for first, widths in zip(descendant["/W"][::2], descendant["/W"][1::2], strict=True)
-        for n in range(len(widths))
-    ]
+    runs = zip(descendant["/W"][::2], descendant["/W"][1::2], strict=True)
+    used = [int(first) + n for first, widths in runs for n in range(len(widths))]
     drawn = [gid for gid in used if glyphs[order[gid]].numberOfContours != 0]
-    assert len(drawn) > len(used) - 3  # all but the space (and the like) have an outline
-
-
-def test_the_deck_is_one_document_to_the_manifest(decks: Builds) -> None:
-    assert all(result.written == [] and len(result.unchanged) == 1 for result in decks.again)
-    assert [written.path.name for written in decks.edited.written] == ["flashcards.pdf"]
-    assert decks.edited.written[0].pages == CARDS
-    assert "Answer ten" in pypdf.PdfReader(decks.edited_file).pages[9].extract_text()
-
-
-def test_a_deck_in_parts_has_the_same_bytes_each_build(decks: Builds) -> None:
-    assert decks.twice == output(decks.parts, "fronts").read_bytes()
+    assert len(drawn) >= len(used) - 2  # all but the space (and the like) have an outline
 
 
 def test_text_that_cannot_fit_in_a_later_part_fails_at_its_card_and_line(

@@ -144,7 +144,7 @@ def where_the_time_goes(folder: Path) -> None:
     pages = second.deck_part[1] if second.deck_part else PART_PAGES
     each = seconds / pages * 1000
     print(f"\nOne part of {pages} card pages, rendered in {seconds:.2f} s ({each:.0f} ms a page):")
-    print(f"  {'plan the deck, loading the lesson':<45} {loaded:6.2f} s (once per worker)")
+    print(f"  {'plan the deck, loading the lesson':<45} {loaded:6.2f} s (once per worker)", flush=True)
     for label, pattern in list(PHASES.items())[1:]:
         file, function = pattern.split(":*")
         total = sum(
@@ -161,20 +161,23 @@ def main() -> None:
     if shutil.which("pdflatex") is None:
         raise SystemExit("pdflatex is missing: apt-get install texlive-latex-extra")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; {sys.version.split()[0]}")
+    print(
+        f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; {sys.version.split()[0]}", flush=True
+    )
     for cards in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            results: dict[str, Measured] = {}
-            for name, command in ways(folder, cards).items():
-                results[name] = measured = run_measured(command, cwd=folder, env=env)
+            heading = "wall       cpu    tree   largest    file   fonts   (ratios to pdflatex)"
+            print(f"\n{cards} cards      {heading}", flush=True)
+            commands = ways(folder, cards)
+            latex_run: Measured | None = None
+            for name in ("pdflatex", "studygen", "weasyprint"):  # each line printed as it is measured
+                measured = run_measured(commands[name], cwd=folder, env=env)
                 if measured.returncode != 0:
                     raise SystemExit(f"{name} failed:\n{measured.stdout[-2000:]}{measured.stderr[-2000:]}")
-            heading = "wall       cpu    tree   largest    file   fonts   (ratios to pdflatex)"
-            print(f"\n{cards} cards      {heading}")
-            for name, measured in results.items():
-                print(row(name, measured, results["pdflatex"], folder / OUTPUTS[name]))
-            print(f"load average now {os.getloadavg()[0]:.1f}")
+                latex_run = latex_run or measured
+                print(row(name, measured, latex_run, folder / OUTPUTS[name]), flush=True)
+            print(f"load average now {os.getloadavg()[0]:.1f}", flush=True)
             if cards == sizes[0]:
                 where_the_time_goes(folder)
 
