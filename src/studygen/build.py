@@ -363,14 +363,14 @@ def render_part(part: Part) -> RenderedPart:
     job = part.job
     loaded, source = _load(job)
     document = ANSWERS_ALL if part.document == ANSWERS_ALL.name else DOCUMENTS[part.document]
-    printed = fingerprint(loaded.data, document.ignores)
     if part.deck_part is not None:
         if source is None or source != part.source:
             raise BuildError(
                 f"{shown(job.file)}: the lesson changed while its flashcards were being built: build again"
             )
         file = _rendered(loaded, document, job, _environment(job.templates), deck_part=part.deck_part)
-        return RenderedPart(part.unit, printed, file)
+        return RenderedPart(part.unit, "", file)  # the deck's fingerprint is its plan's: hashed once
+    printed = fingerprint(loaded.data, document.ignores)
     if not document.wanted(loaded.lesson):
         return RenderedPart(part.unit, printed, None, empty=True)
     if printed == part.unchanged_if:
