@@ -191,12 +191,12 @@ def test_a_failing_part_fails_its_deck_once_and_drops_the_parts_still_queued() -
     others = [((0, "self-check", 0), Part(job, "self-check"), "deck.yaml")]
     jobs = Jobs([((0, "flashcards", 0), Part(job, "flashcards"), "deck.yaml"), *others])
     assert next(jobs)[0] == (0, "flashcards", 0)
-    plan = RenderedPart("flashcards", "print", None, parts=((1, 4), (5, 4), (9, 2)), source="abc")
+    plan = RenderedPart("flashcards", "print", None, parts=((1, 4), (5, 4), (9, 2)), source="abc", deck="d1")
     assert jobs.collect((0, "flashcards", 0), plan) is None
     dealt = [next(jobs), next(jobs)]
-    assert [(key, part.deck_part, part.source) for key, part, _ in dealt] == [
-        ((0, "flashcards", 1), (1, 4), "abc"),
-        ((0, "flashcards", 5), (5, 4), "abc"),
+    assert [(key, part.deck_part, part.source, part.deck) for key, part, _ in dealt] == [
+        ((0, "flashcards", 1), (1, 4), "abc", "d1"),
+        ((0, "flashcards", 5), (5, 4), "abc", "d1"),
     ]
     error = StudygenError("deck.yaml: rendering took longer than 180 seconds")
     assert jobs.collect((0, "flashcards", 5), error) == ((0, "flashcards"), error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -149,6 +150,8 @@ class Part:
     """In one part of a big deck (`studygen.deck`): the number of its first card and how many it has."""
     source: str | None = None
     """In one part of a big deck: the SHA-256 of the lesson file the deck was planned from."""
+    deck: str | None = None
+    """In one part of a big deck: the name its plan gave the deck, by which a worker keeps its lesson."""
 
     @property
     def unit(self) -> str:
@@ -169,6 +172,9 @@ class RenderedPart:
     """A big deck left to render in parts: each part's first card number and card count."""
     source: str | None = None
     """With `parts`, the SHA-256 of the lesson file they are cut from."""
+    deck: str | None = None
+    """With `parts`, a name for this deck, new each build: the worker that planned it keeps its lesson
+    under it for the parts it renders, and so does every other worker once it has loaded it."""
 
 
 @dataclass(frozen=True)
@@ -361,7 +367,7 @@ def render_part(part: Part) -> RenderedPart:
     from studygen.manifest import fingerprint
 
     job = part.job
-    loaded, source = _load(job)
+    loaded, source = _load(job, part.deck)
     document = ANSWERS_ALL if part.document == ANSWERS_ALL.name else DOCUMENTS[part.document]
     if part.deck_part is not None:
         if source is None or source != part.source:
@@ -384,35 +390,40 @@ def render_part(part: Part) -> RenderedPart:
     if document is ANSWERS_ALL:
         return RenderedPart(part.unit, printed, _every_versions_answers(loaded, job, env))
     parts = _deck_parts(loaded, document, job)
-    if len(parts) > 1:
-        return RenderedPart(part.unit, printed, None, parts=tuple(parts), source=source)
+    if len(parts) > 1 and source is not None:
+        deck = secrets.token_hex(8)
+        _loaded.clear()
+        _loaded[deck] = (source, loaded)
+        return RenderedPart(part.unit, printed, None, parts=tuple(parts), source=source, deck=deck)
     return RenderedPart(part.unit, printed, _rendered(loaded, document, job, env))
 
 
-_loaded: dict[tuple[Path, int], tuple[str, LoadedLesson]] = {}
-"""The lesson this worker loaded last, by file, with the SHA-256 of the bytes it was loaded from."""
+_loaded: dict[str, tuple[str, LoadedLesson]] = {}
+"""The lesson of the big deck this worker renders parts of, by the deck's name, with the SHA-256 of
+the bytes it was loaded from. One deck at a time, so a worker's memory does not grow with the course."""
 
 
-def _load(job: Job) -> tuple[LoadedLesson, str | None]:
-    """Load a job's lesson, or reuse the one loaded last if the file's bytes are the same; and their hash.
+def _load(job: Job, deck: str | None) -> tuple[LoadedLesson, str | None]:
+    """Load a job's lesson, or for a part of a big deck the lesson its worker loaded for that deck;
+    and the SHA-256 of the file it was loaded from (None if the file changed while it was read).
 
     Every part of a big deck needs the whole lesson (card numbers, problems at their lesson lines), and
-    10,000 cards take seconds to load: a worker loads them once, not once for each part.
+    10,000 cards take seconds to load: a worker loads them once per deck, not once for each part. Any
+    other document loads the lesson afresh, as every build does, so images and limits are checked anew.
     """
     from studygen.lesson import load_lesson
     from studygen.manifest import lesson_hash
 
-    key = (job.file, job.max_bytes)
+    if deck is not None and deck in _loaded:
+        kept, lesson = _loaded[deck]
+        return lesson, kept
+    _loaded.clear()
     source = lesson_hash(job.file, job.max_bytes)
-    cached = _loaded.pop(key, None)
-    if cached is not None and source is not None and cached[0] == source:
-        _loaded[key] = cached
-        return cached[1], source
-    _loaded.clear()  # one lesson at a time: a worker's memory must not grow with the course
     loaded = load_lesson(job.file, max_bytes=job.max_bytes)
     if source is None or lesson_hash(job.file, job.max_bytes) != source:
-        return loaded, None  # it changed while it was read: not kept, and no deck is cut from it
-    _loaded[key] = (source, loaded)
+        return loaded, None  # it changed while it was read: no deck is cut from it
+    if deck is not None:
+        _loaded[deck] = (source, loaded)
     return loaded, source
 
 

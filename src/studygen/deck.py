@@ -83,7 +83,7 @@ class Jobs:
         _, part, name = self._asked.pop(document)
         self._decks[document] = _Deck(plan)
         for first, count in plan.parts:
-            piece = dataclasses.replace(part, deck_part=(first, count), source=plan.source)
+            piece = dataclasses.replace(part, deck_part=(first, count), source=plan.source, deck=plan.deck)
             self._parts.append(((*document, first), piece, name))
 
     def _collect_part(
@@ -103,7 +103,7 @@ class Jobs:
             return None
         del self._decks[document]
         joined = join_files([deck.files[first] for first, _ in deck.plan.parts])
-        return document, dataclasses.replace(deck.plan, file=joined, parts=(), source=None)
+        return document, dataclasses.replace(deck.plan, file=joined, parts=(), source=None, deck=None)
 
 
 def join_files(files: list[RenderedFile]) -> RenderedFile:
