@@ -230,7 +230,7 @@ def test_duplex_back_offset_moves_the_answer_page_only(tmp_path: Path) -> None:
 def test_card_numbers_can_start_at_an_offset_for_a_deck_laid_out_in_parts() -> None:
     deck = lay_out(LAYOUTS["sheet"], Request(3, A4, card_size("a7"), first_number=41, total=60))
     assert [face.number for face in deck.pages[0].faces] == [41, 42, 43]
-    assert [face.card for face in deck.pages[0].faces] == [0, 1, 2]
+    assert [face.card for face in deck.pages[0].faces] == [40, 41, 42]  # in the lesson's deck
     assert deck.total == 60
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studygen.cards import DEFAULT_PRINT, OUTPUT_NAMES, PrintSettings
+from studygen import cards as card_layouts
+from studygen.cards import DEFAULT_PARTS, DEFAULT_PRINT, OUTPUT_NAMES, PartSize, PrintSettings
+from studygen.deck import Jobs
 from studygen.documents import (
     ANSWERS_ALL,
     DEFAULT_PDF,
@@ -86,6 +89,8 @@ class Job:
     """The seed the versions are drawn with."""
     pdf: str = DEFAULT_PDF
     """Which PDF standard to write, a name in `PDF_STANDARDS` (`--pdf`)."""
+    deck_parts: PartSize = DEFAULT_PARTS
+    """How much of a big deck one part holds: the build decides, for every worker alike."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,12 @@ class Part:
     unchanged_if: str | None = None
     """The fingerprint the document was last built from, when nothing but the lesson file's bytes changed:
     if the parts of the lesson it prints hash the same, it is left as it is."""
+    deck_part: tuple[int, int] | None = None
+    """In one part of a big deck (`studygen.deck`): the number of its first card and how many it has."""
+    source: str | None = None
+    """In one part of a big deck: the SHA-256 of the lesson file the deck was planned from."""
+    deck: str | None = None
+    """In one part of a big deck: the name its plan gave the deck, by which a worker keeps its lesson."""
 
     @property
     def unit(self) -> str:
@@ -162,6 +173,13 @@ class RenderedPart:
     file: RenderedFile | None
     empty: bool = False
     """The lesson has nothing for this document (a worksheet without exercises)."""
+    parts: tuple[tuple[int, int], ...] = ()
+    """A big deck left to render in parts: each part's first card number and card count."""
+    source: str | None = None
+    """With `parts`, the SHA-256 of the lesson file they are cut from."""
+    deck: str | None = None
+    """With `parts`, a name for this deck, new each build: the worker that planned it keeps its lesson
+    under it for the parts it renders, and so does every other worker once it has loaded it."""
 
 
 @dataclass(frozen=True)
@@ -219,22 +237,39 @@ def build(
     if format == "pdf":  # an HTML preview is the same in every PDF standard
         options["pdf"] = pdf
     environment = environment_hash(options, [stock_templates(), templates])
-    settings = (documents, paper, format, templates, max_bytes, cards, allow_overflow, variants, seed, pdf)
+    parts = PartSize(card_layouts.PART_PAGES, card_layouts.FLOWING_PART_CARDS)
+    settings = (
+        documents,
+        paper,
+        format,
+        templates,
+        max_bytes,
+        cards,
+        allow_overflow,
+        variants,
+        seed,
+        pdf,
+        parts,
+    )
     plans = [_plan(Job(file, *settings), out, environment, force) for file in files]
     own = pool is None
     workers = Pool(render_part, limits, jobs) if pool is None else pool
     try:
-        answers = workers.run(
-            ((index, part.unit), part, shown(plan.job.file))
+        work = Jobs(
+            ((index, part.unit, 0), part, shown(plan.job.file))
             for index, plan in enumerate(plans)
             for part in plan.parts
         )
+        answers = workers.run(work)
         gathered: dict[int, dict[str, RenderedPart | StudygenError]] = {}
         for index, plan in enumerate(plans):
             # Parts run in lesson order, so this lesson's are done before many of the next ones'.
             while len(gathered.setdefault(index, {})) < len(plan.parts):
-                (lesson, document), answer = next(answers)
-                gathered.setdefault(lesson, {})[document] = answer
+                key, outcome = next(answers)
+                done = work.collect(key, outcome)  # a big deck's parts come back as one document
+                if done is not None:
+                    (lesson, document), answer = done
+                    gathered.setdefault(lesson, {})[document] = answer
             yield _finish(plan, gathered.pop(index), strict)
     finally:
         if own:
@@ -354,13 +389,23 @@ def _publish(plan: _Plan, documents: Mapping[str, bytes], stale: Sequence[str], 
 
 
 def render_part(part: Part) -> RenderedPart:
-    """Load a lesson and render one of its documents, unless what it prints is unchanged; in a worker."""
-    from studygen.lesson import load_lesson
+    """Load a lesson and render one of its documents, unless what it prints is unchanged; in a worker.
+
+    A big deck comes back as the parts to render it in, and then each part as a part of its own.
+    """
     from studygen.manifest import fingerprint
 
     job = part.job
-    loaded = load_lesson(job.file, max_bytes=job.max_bytes)
+    loaded, source = _load(job, part.deck)
     document = ANSWERS_ALL if part.document == ANSWERS_ALL.name else DOCUMENTS[part.document]
+    if part.deck_part is not None:
+        if source is None or source != part.source:
+            raise BuildError(
+                f"{shown(job.file)}: the lesson changed while its flashcards were being built: build again"
+            )
+        templates = job.templates.absolute() if job.templates is not None else None
+        file = _rendered(loaded, document, job, _environment(templates), deck_part=part.deck_part)
+        return RenderedPart(part.unit, "", file)  # the deck's fingerprint is its plan's: hashed once
     printed = fingerprint(loaded.data, document.ignores)
     if not document.wanted(loaded.lesson):
         return RenderedPart(part.unit, printed, None, empty=True)
@@ -376,7 +421,75 @@ def render_part(part: Part) -> RenderedPart:
         return RenderedPart(part.unit, printed, _rendered(loaded, document, job, env, version=drawn))
     if document is ANSWERS_ALL:
         return RenderedPart(part.unit, printed, _every_versions_answers(loaded, job, env))
+    parts = _deck_parts(loaded, document, job)
+    if len(parts) > 1 and source is not None:
+        deck = secrets.token_hex(8)
+        _loaded.clear()
+        _loaded[deck] = (source, loaded)
+        return RenderedPart(part.unit, printed, None, parts=tuple(parts), source=source, deck=deck)
     return RenderedPart(part.unit, printed, _rendered(loaded, document, job, env))
+
+
+_loaded: dict[str, tuple[str, LoadedLesson]] = {}
+"""The lesson of the big deck this worker renders parts of, by the deck's name, with the SHA-256 of
+the bytes it was loaded from. One deck at a time, so a worker's memory does not grow with the course."""
+
+
+def _load(job: Job, deck: str | None) -> tuple[LoadedLesson, str | None]:
+    """Load a job's lesson, or for a part of a big deck the lesson its worker loaded for that deck;
+    and the SHA-256 of the file it was loaded from (None if the file changed while it was read).
+
+    Every part of a big deck needs the whole lesson (card numbers, problems at their lesson lines), and
+    10,000 cards take seconds to load: a worker loads them once per deck, not once for each part. Any
+    other document loads the lesson afresh, as every build does, so images and limits are checked anew.
+    """
+    from studygen.lesson import load_lesson
+    from studygen.manifest import lesson_hash
+
+    if deck is not None and deck in _loaded:
+        kept, lesson = _loaded[deck]
+        return lesson, kept
+    _loaded.clear()
+    source = lesson_hash(job.file, job.max_bytes)
+    loaded = load_lesson(job.file, max_bytes=job.max_bytes)
+    if source is None or lesson_hash(job.file, job.max_bytes) != source:
+        return loaded, None  # it changed while it was read: no deck is cut from it
+    if deck is not None:
+        _loaded[deck] = (source, loaded)
+    return loaded, source
+
+
+def _deck_parts(loaded: LoadedLesson, document: Document, job: Job) -> list[tuple[int, int]]:
+    """The parts a big deck renders in, each its first card number and card count; [] for any other."""
+    from studygen.cards import parts_of
+
+    if document.name != "flashcards" or job.format != "pdf" or not _lays_out_cards(job.templates):
+        return []
+    with _Explained(loaded, document):
+        return parts_of(_deck(loaded, job.cards, PAPERS[job.paper]), job.deck_parts)
+
+
+def _lays_out_cards(templates: Path | None) -> bool:
+    """Whether the deck's templates place the cards they are given (`cards`), so a part shows its own.
+
+    A project's flashcards template that never names `cards` may print every card of the lesson: its
+    deck renders whole, as before, rather than once in every part.
+    """
+    import jinja2.meta
+
+    if templates is None:
+        return True
+    own = [templates / "flashcards.html", *sorted((templates / "cards").glob("*.html"))]
+    for file in own:
+        if not file.is_file():
+            continue
+        try:
+            parsed = _environment(templates).parse(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, jinja2.TemplateError):
+            return False  # rendered whole, the template's problem is reported as it always was
+        if "cards" not in jinja2.meta.find_undeclared_variables(parsed):
+            return False
+    return True
 
 
 def _every_versions_answers(loaded: LoadedLesson, job: Job, env: jinja2.Environment) -> RenderedFile:
@@ -425,18 +538,34 @@ def _rendered(
     *,
     version: Version | None = None,
     answers: tuple[AnswerTable, ...] | None = None,
+    deck_part: tuple[int, int] | None = None,
 ) -> RenderedFile:
     """Render one document, turning what went wrong into an error at the lesson line or document."""
-    try:
-        return _render_document(loaded, document, job, env, version=version, answers=answers)
-    except TextDoesNotFit as error:
-        raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
-    except LessonError:
-        raise  # already located at its lesson line
-    except StudygenError as error:
-        raise BuildError(f"{shown(loaded.file)}: {document.name}: {error.format_message()}") from None
-    except RecursionError:
-        raise BuildError(f"{shown(loaded.file)}: {document.name}: {_too_deep(loaded)}") from None
+    with _Explained(loaded, document):
+        return _render_document(
+            loaded, document, job, env, version=version, answers=answers, deck_part=deck_part
+        )
+
+
+class _Explained:
+    """Turn what stops a document's render into an error at its lesson line, or naming the document."""
+
+    def __init__(self, loaded: LoadedLesson, document: Document) -> None:
+        self.loaded = loaded
+        self.document = document
+
+    def __enter__(self) -> None:
+        """Render inside."""
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
+        """Raise the error the teacher reads in place of what went wrong, if anything did."""
+        loaded, name = self.loaded, self.document.name
+        if isinstance(error, TextDoesNotFit):
+            raise LessonError(_misplaced(loaded, error.misfits, allowed=error.allowed)) from None
+        if isinstance(error, StudygenError) and not isinstance(error, LessonError):
+            raise BuildError(f"{shown(loaded.file)}: {name}: {error.format_message()}") from None
+        if isinstance(error, RecursionError):
+            raise BuildError(f"{shown(loaded.file)}: {name}: {_too_deep(loaded)}") from None
 
 
 def _render_document(
@@ -447,14 +576,15 @@ def _render_document(
     *,
     version: Version | None = None,
     answers: tuple[AnswerTable, ...] | None = None,
+    deck_part: tuple[int, int] | None = None,
 ) -> RenderedFile:
-    """Render one document of a lesson (or of one of its versions) as HTML or PDF."""
+    """Render one document of a lesson (or of one of its versions, or one part of its deck) as HTML or PDF."""
     from studygen.render import render_document
 
     paper = PAPERS[job.paper]
     if answers is not None:  # a version per column: the grid reads best across a landscape page
         paper = Paper(paper.name, paper.height_mm, paper.width_mm)
-    deck = _deck(loaded, job.cards, paper) if document.name == "flashcards" else None
+    deck = _deck(loaded, job.cards, paper, deck_part) if document.name == "flashcards" else None
     name = deck.layout.file_stem if deck is not None else document.name
     if version is not None and version.number is not None:
         name = version_name(name, version.number)
@@ -472,14 +602,19 @@ def _render_document(
     if job.format == "html":
         return RenderedFile(f"{name}.html", html.encode(), None, language)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
+    # A deck in parts is joined page by page, and the joiner cannot merge the parts' structure trees:
+    # its parts are written plain, so the joined deck never claims a standard it does not meet.
+    variant = PDF_STANDARDS[job.pdf] if deck_part is None else None
     pdf = _renderer().render(
-        html,
-        folder=loaded.folder,
-        allowed=allowed,
-        allow_overflow=job.allow_overflow,
-        variant=PDF_STANDARDS[job.pdf],
+        html, folder=loaded.folder, allowed=allowed, allow_overflow=job.allow_overflow, variant=variant
     )
     warnings = language + tuple(str(problem) for problem in _misplaced(loaded, pdf.shrunk))
+    if deck_part is not None and job.pdf != DEFAULT_PDF:
+        warnings += (
+            f"{shown(job.file)}: {name}.pdf is over {job.deck_parts.pages} pages, so it is joined from "
+            f"parts and written as a plain, untagged PDF, not as --pdf {job.pdf}: put the cards in "
+            "smaller lessons to write each deck to that standard",
+        )
     return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings, pdf.used)
 
 
@@ -491,18 +626,25 @@ def _language_warnings(loaded: LoadedLesson) -> tuple[str, ...]:
     return (str(loaded.where.problem(("language",), missing)),) if missing else ()
 
 
-def _deck(loaded: LoadedLesson, settings: PrintSettings, paper: Paper) -> Deck:
-    """Lay out a lesson's flashcards as the command line and the lesson ask; refuse what cannot print."""
+def _deck(
+    loaded: LoadedLesson, settings: PrintSettings, paper: Paper, part: tuple[int, int] | None = None
+) -> Deck:
+    """Lay out a lesson's flashcards as the command line and the lesson ask, or only one part of them
+    (its first card number, its card count); refuse what cannot print."""
     from studygen.cards import LayoutError, deck_for
 
     lesson = loaded.lesson
+    total = len(lesson.flashcards)
+    first, count = part if part is not None else (1, total)
     try:
         return deck_for(
-            len(lesson.flashcards),
+            count,
             settings=settings,
             lesson_layout=lesson.card_layout,
             lesson_size=lesson.card_size,
             paper=paper,
+            first_number=first,
+            total=total,
         )
     except LayoutError as error:
         if error.lesson_key is None:

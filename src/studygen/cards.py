@@ -25,6 +25,7 @@ Sheet geometry, written down once (every length in mm, origin at the page's top-
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable
@@ -57,6 +58,15 @@ DEFAULT_SHEET_CARD = "index-3x5"
 
 MAX_BACK_OFFSET_MM = 20.0
 """Largest back offset accepted on either axis: printers are off by a few millimetres, not centimetres."""
+
+PART_PAGES = 100
+"""Pages one part of a big deck holds, about (whole sheets): a deck of more renders in parts, on every
+render worker at once, joined into one PDF afterwards. WeasyPrint's memory grows by about 0.25 MiB a
+page of one document, and each part costs about 0.1 s of its own (styles, fonts, writing): at 100
+pages a worker stays near 150 MB however big the deck (docs/performance.md)."""
+
+FLOWING_PART_CARDS = 400
+"""Cards one part of a big deck holds in the list layout, whose pages the renderer fills (about 15 pages)."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +166,8 @@ class Face:
     """One side of one card, placed on a page."""
 
     card: int
-    """Index of the card in the list of cards laid out, from 0."""
+    """Index of the card in the lesson's deck, from 0: `lesson.flashcards[face.card]`, in a part of a
+    big deck too."""
     number: int
     """The number printed on the card, from `first_number`."""
     side: str
@@ -201,6 +212,10 @@ class Request:
         """The number printed on the card at index."""
         return self.first_number + index
 
+    def card(self, index: int) -> int:
+        """The index in the lesson's deck of the card laid out at index."""
+        return self.first_number - 1 + index
+
     @property
     def deck_total(self) -> int:
         """The number printed after the slash."""
@@ -220,6 +235,8 @@ class Layout:
     backs: bool = True
     shifts_backs: bool = False
     """Whether its backs print on the other side of the same sheet, so `--back-offset` applies."""
+    flows: bool = False
+    """Whether its cards flow like a handout, paged by the renderer (list), rather than onto set pages."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +256,9 @@ class Deck:
     rows: int = 1
     stock: bool = False
     """Whether the page is card stock of the chosen card size rather than the paper."""
+    part: tuple[int, int] | None = None
+    """In one part of a big deck rendered in parts, the numbers of its first and last cards; None when
+    the whole deck is laid out at once. The list layout prints the lesson's header in the first part only."""
 
     @property
     def fold_scale(self) -> float:
@@ -329,16 +349,48 @@ def lay_out(layout: Layout, request: Request) -> Deck:
             f"--back-offset moves the backs of a two-sided print, and the {layout.name} layout has none: "
             "use it with --cards duplex, sheet or backs"
         )
-    return layout.arrange(layout, request)
+    deck = layout.arrange(layout, request)
+    last = request.number(request.count - 1)
+    if request.first_number == 1 and last == request.deck_total:
+        return deck
+    return dataclasses.replace(deck, part=(request.first_number, last))
+
+
+@dataclass(frozen=True)
+class PartSize:
+    """How much of a big deck one part holds: pages of set layouts, or cards of a flowing one."""
+
+    pages: int = PART_PAGES
+    flowing_cards: int = FLOWING_PART_CARDS
+
+
+DEFAULT_PARTS = PartSize()
+
+
+def part_size(deck: Deck, parts: PartSize) -> int:
+    """How many cards one part of a big deck lays out: about `parts.pages` pages, in whole sheets."""
+    if deck.layout.flows:
+        return parts.flowing_cards
+    per_sheet = deck.columns * deck.rows
+    sheets = math.ceil(deck.total / per_sheet)
+    pages_per_sheet = max(1, len(deck.pages) // max(1, sheets))
+    return max(1, parts.pages // pages_per_sheet) * per_sheet
+
+
+def parts_of(deck: Deck, parts: PartSize) -> list[tuple[int, int]]:
+    """Cut a whole deck into parts to render one by one: each part's first card number and card count.
+
+    A deck that fits one part is one part: it renders as one document, as any small deck does.
+    """
+    size = part_size(deck, parts)
+    return [(first, min(size, deck.total - first + 1)) for first in range(1, deck.total + 1, size)]
 
 
 def _fold(layout: Layout, request: Request) -> Deck:
     """One card per page of paper or card stock: its upper half the front, its lower half the back."""
     page = _fold_page(request.size, request.paper)
     card = CardSize(page.name, page.width_mm, page.height_mm / 2)
-    pages = tuple(
-        CardPage("front", (Face(i, request.number(i), "front", 0, 0),)) for i in range(request.count)
-    )
+    pages = tuple(CardPage("front", (_face(request, i, "front", 0, 0),)) for i in range(request.count))
     return Deck(layout, card, page, pages, request.deck_total, stock=request.size is not None)
 
 
@@ -362,8 +414,8 @@ def _duplex(layout: Layout, request: Request) -> Deck:
     card = request.size or CardSize(request.paper.name, request.paper.width_mm, request.paper.height_mm)
     pages: list[CardPage] = []
     for i in range(request.count):
-        pages.append(CardPage("front", (Face(i, request.number(i), "front", 0, 0),)))
-        pages.append(CardPage("back", (Face(i, request.number(i), "back", *request.back_offset),)))
+        pages.append(CardPage("front", (_face(request, i, "front", 0, 0),)))
+        pages.append(CardPage("back", (_face(request, i, "back", *request.back_offset),)))
     return Deck(
         layout, card, card.as_paper(), tuple(pages), request.deck_total, stock=request.size is not None
     )
@@ -371,7 +423,7 @@ def _duplex(layout: Layout, request: Request) -> Deck:
 
 def _study_list(layout: Layout, request: Request) -> Deck:
     """Every card in order on the paper, flowing like a handout: one run of faces, paged by the renderer."""
-    faces = tuple(Face(i, request.number(i), "front", 0, 0) for i in range(request.count))
+    faces = tuple(_face(request, i, "front", 0, 0) for i in range(request.count))
     whole_page = CardSize(request.paper.name, request.paper.width_mm, request.paper.height_mm)
     return Deck(layout, whole_page, request.paper, (CardPage("front", faces),), request.deck_total)
 
@@ -393,12 +445,12 @@ def _on_sheets(layout: Layout, request: Request) -> Deck:
             (i, *divmod(i - start, columns)) for i in range(start, min(request.count, start + per_sheet))
         ]
         fronts = tuple(
-            Face(i, request.number(i), "front", left + c * card.width_mm, top + r * card.height_mm)
+            _face(request, i, "front", left + c * card.width_mm, top + r * card.height_mm)
             for i, r, c in cells
         )
         behind = [(i, r, columns - 1 - c) if mirror_columns else (i, rows - 1 - r, c) for i, r, c in cells]
         backs = tuple(
-            Face(i, request.number(i), "back", left + c * card.width_mm + dx, top + r * card.height_mm + dy)
+            _face(request, i, "back", left + c * card.width_mm + dx, top + r * card.height_mm + dy)
             for i, r, c in behind
         )
         if layout.fronts:
@@ -407,6 +459,11 @@ def _on_sheets(layout: Layout, request: Request) -> Deck:
             pages.append(CardPage("back", backs))
     marks = _cut_marks(left, top, columns, rows, card) if layout.fronts else ()
     return Deck(layout, card, page, tuple(pages), request.deck_total, marks, columns, rows)
+
+
+def _face(request: Request, index: int, side: str, left_mm: float, top_mm: float) -> Face:
+    """Place one face of the card laid out at index."""
+    return Face(request.card(index), request.number(index), side, left_mm, top_mm)
 
 
 def _best_sheet(paper: Paper, card: CardSize) -> tuple[Paper, int, int]:
@@ -488,7 +545,9 @@ LAYOUTS: dict[str, Layout] = {
             fronts=False,
             shifts_backs=True,
         ),
-        Layout("list", "a study sheet: each question beside its answer", "flashcards", _study_list),
+        Layout(
+            "list", "a study sheet: each question beside its answer", "flashcards", _study_list, flows=True
+        ),
     )
 }
 """Card layouts `--cards` and `card_layout:` accept."""

@@ -39,6 +39,10 @@ MAX_CARD_QUESTION = 1550
 MAX_CARD_ANSWER = 2850
 """Characters a flashcard answer may hold and still fit half a letter page at 8 pt."""
 
+MAX_CARDS = 10_000
+"""Cards one lesson's deck may hold. It protects the machine, not the paper: a big deck renders in
+parts with flat memory, and 10,000 cards take minutes on two cores (docs/performance.md)."""
+
 
 def _card_layout(value: str) -> str:
     """Accept the name of a card layout."""
@@ -128,8 +132,8 @@ class Lesson(Model):
     """Short questions with model answers: the self-check handout."""
     exercises: list[AnyExercise] = Field(default_factory=list, max_length=50)
     """Exercises for the worksheet and its answer key, in this order."""
-    flashcards: list[Flashcard] = Field(default_factory=list, max_length=2000)
-    """Cards for the flashcard deck, in this order."""
+    flashcards: list[Flashcard] = Field(default_factory=list, max_length=MAX_CARDS)
+    """Cards for the flashcard deck, in this order; at most 10,000."""
     card_layout: CardLayout | None = None
     """How the deck prints unless `studygen build --cards` says otherwise: `fold` (the default: one card
     per page, folded), `duplex`, `sheet`, `fronts`, `backs` or `list` (see docs/flashcards.md)."""

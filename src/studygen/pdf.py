@@ -121,12 +121,12 @@ class Renderer:
         folder: Path,
         allowed: Sequence[Path],
         allow_overflow: bool = False,
-        variant: str = "pdf/ua-1",
+        variant: str | None = "pdf/ua-1",
     ) -> RenderedPdf:
         """Render an HTML page whose relative links resolve in folder; fail on any refused resource.
 
         The PDF is tagged (its headings, paragraphs, tables and images' alt text), in WeasyPrint's
-        `variant`: `pdf/ua-1` for accessibility, `pdf/a-3u` for archiving.
+        `variant`: `pdf/ua-1` for accessibility, `pdf/a-3u` for archiving; with None, plain and untagged.
 
         Card text too long for its box shrinks to fit (`studygen.fit`); text that cannot fit even at
         its smallest size fails the build, or with allow_overflow shrinks further, down to the floor.
@@ -141,7 +141,7 @@ class Renderer:
                 return shown.render(stylesheets=sheets, font_config=self.fonts)
 
             document, shrunk = _fitted(lay_out, allow_overflow)
-            data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
+            data = document.write_pdf(pdf_variant=variant, pdf_tags=variant is not None)
         # Refusals WeasyPrint only warned about (a font inside an SVG) still fail the build.
         errors += [refusal for refusal in fetcher.refused if not any(refusal in error for error in errors)]
         if errors:

@@ -106,12 +106,25 @@ def css_string(text: str) -> Markup:
     return Markup('"' + "".join(_CSS_ESCAPES.get(character, character) for character in text) + '"')
 
 
-def css_content(pattern: str) -> Markup:
-    """Write a `Page {page} of {pages}` pattern as a CSS content value: `"Page " counter(page) …`."""
-    pieces = re.split(r"\{(page|pages)\}", pattern)
-    # re.split puts each counter's name at an odd index, the text between them at the even ones.
+CSS_PLACES = {
+    "page": "counter(page)",
+    "pages": "counter(pages)",
+    "first": "string(card-number, first)",
+    "last": "string(card-number, last)",
+}
+"""What each `{name}` in a pattern of studygen's words becomes in a CSS content value."""
+
+
+def css_content(pattern: str, **values: object) -> Markup:
+    """Write a `Page {page} of {pages}` pattern as a CSS content value: `"Page " counter(page) …`.
+
+    `{page}`, `{pages}`, `{first}` and `{last}` become counters and card numbers; any other `{name}` is
+    the text of `values[name]`.
+    """
+    pieces = re.split(r"\{(\w+)\}", pattern)
+    # re.split puts each place's name at an odd index, the text between them at the even ones.
     parts = [
-        f"counter({piece})" if index % 2 else css_string(piece)
+        (CSS_PLACES.get(piece) or css_string(str(values[piece]))) if index % 2 else css_string(piece)
         for index, piece in enumerate(pieces)
         if index % 2 or piece
     ]

@@ -39,7 +39,8 @@ DEFAULT_SECONDS = 180.0
 """Wall-clock time one lesson may take to render all its documents."""
 
 DEFAULT_MEMORY_MB = 2048
-"""Address space a worker may use; a 2,000-card deck needs about 700 MB."""
+"""Address space a worker may use. A big deck renders in parts of about 100 pages, so a worker stays
+near 250 MB resident; one long document (a deck a project template renders whole) needs more."""
 
 CPU_MARGIN_SECONDS = 2
 """CPU seconds a worker may use beyond --timeout before it stops itself; the parent's wall clock
