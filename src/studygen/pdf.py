@@ -22,6 +22,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from studygen.documents import stock_templates
 from studygen.errors import BuildError, shown
 from studygen.fit import (
     PX_PER_PT,
@@ -101,11 +102,24 @@ class RenderedPdf:
     """Each file the render read (images, stylesheets), by path, with the SHA-256 of its bytes."""
 
 
+def stock_fonts() -> Path:
+    """Find the fonts studygen ships, beside the stock templates."""
+    return stock_templates() / "fonts"
+
+
 class Renderer:
     """Render HTML pages to PDF, sharing one font configuration across documents."""
 
     def __init__(self) -> None:
         self.fonts = FontConfiguration()
+        # Our own fonts come first for every document, read once per process through the sandbox, so
+        # a page looks the same whatever fonts the machine has (see docs/fonts.md).
+        folder = stock_fonts()
+        self.font_faces = CSS(
+            filename=str(folder / "fonts.css"),
+            url_fetcher=SandboxedFetcher([folder]),
+            font_config=self.fonts,
+        )
         if multiprocessing.parent_process() is not None:  # a render worker, never the user's own process
             quiet_unraisable_hook()
 
@@ -122,7 +136,9 @@ class Renderer:
             page = HTML(string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher)
 
             def lay_out(css: str, cards: Sequence[str] = ()) -> Any:
-                sheets = [CSS(string=css, url_fetcher=fetcher, font_config=self.fonts)] if css else []
+                sheets = [self.font_faces]
+                if css:
+                    sheets.append(CSS(string=css, url_fetcher=fetcher, font_config=self.fonts))
                 shown = _only_cards(page, cards) if cards else page
                 return shown.render(stylesheets=sheets, font_config=self.fonts)
 
