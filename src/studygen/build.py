@@ -349,7 +349,7 @@ def render_part(part: Part) -> RenderedPart:
         return RenderedPart(part.unit, printed, None, empty=True)
     if printed == part.unchanged_if:
         return RenderedPart(part.unit, printed, None)
-    env = _environment(job.templates)
+    env = _environment(job.templates, _theme(loaded))
     if part.version is not None:
         from studygen.variants import version
 
@@ -430,8 +430,10 @@ def _render_document(
     answers: tuple[AnswerTable, ...] | None = None,
 ) -> RenderedFile:
     """Render one document of a lesson (or of one of its versions) as HTML or PDF."""
-    from studygen.render import render_document
+    from studygen.render import render_document, theme_files
 
+    if job.format == "pdf":
+        _refuse_missing_glyphs(loaded, job)
     paper = PAPERS[job.paper]
     if answers is not None:  # a version per column: the grid reads best across a landscape page
         paper = Paper(paper.name, paper.height_mm, paper.width_mm)
@@ -449,12 +451,15 @@ def _render_document(
         version=version,
         answers_all=answers,
     )
+    # Every theme file the templates were looked for in, so editing or adding one rebuilds the document.
+    themes = theme_files(env)
     if job.format == "html":
-        return RenderedFile(f"{name}.html", html.encode(), None)
+        return RenderedFile(f"{name}.html", html.encode(), None, used=themes)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
     pdf = _renderer().render(html, folder=loaded.folder, allowed=allowed, allow_overflow=job.allow_overflow)
     warnings = tuple(str(problem) for problem in _misplaced(loaded, pdf.shrunk))
-    return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings, pdf.used)
+    used = dict(sorted({**themes, **pdf.used}.items()))
+    return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings, used)
 
 
 def _deck(loaded: LoadedLesson, settings: PrintSettings, paper: Paper) -> Deck:
@@ -509,12 +514,32 @@ def _too_deep(loaded: LoadedLesson) -> str:
     )
 
 
+def _refuse_missing_glyphs(loaded: LoadedLesson, job: Job) -> None:
+    """Fail, at its lesson line, on a character no font can print, rather than print an empty box."""
+    from studygen.fonts import missing_glyphs
+
+    themes = [folder for folder in (_theme(loaded), job.templates) if folder is not None and folder.is_dir()]
+    found = missing_glyphs(loaded.lesson, themes)
+    if found:
+        raise LessonError([loaded.where.problem(p.path, p.message, near=p.near) for p in found])
+
+
+def _theme(loaded: LoadedLesson) -> Path | None:
+    """The lesson's own theme folder (`templates:`), checked again as the lesson check checked it."""
+    from studygen.themes import lesson_theme
+
+    try:
+        return lesson_theme(loaded.lesson, loaded.folder)
+    except ValueError as error:
+        raise BuildError(f"{shown(loaded.file)}: {error}") from None
+
+
 @cache
-def _environment(templates: Path | None) -> jinja2.Environment:
-    """Make the Jinja environment once per worker process."""
+def _environment(templates: Path | None, theme: Path | None = None) -> jinja2.Environment:
+    """Make the Jinja environment once per worker process for each set of template folders."""
     from studygen.render import environment
 
-    return environment(templates)
+    return environment(templates, theme)
 
 
 @cache

@@ -22,7 +22,6 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from studygen.documents import stock_templates
 from studygen.errors import BuildError, shown
 from studygen.fit import (
     PX_PER_PT,
@@ -33,6 +32,7 @@ from studygen.fit import (
     fit,
     font_sizes_css,
 )
+from studygen.fonts import stock_fonts
 from studygen.resources import MAX_DATA_URL_CHARS, MAX_IMAGE_BYTES
 
 # The sandbox enforces the same limits the lesson check states, as a second line of defence.
@@ -100,11 +100,6 @@ class RenderedPdf:
     """Text that overflowed its card at its smallest size and printed smaller (`allow_overflow`)."""
     used: dict[str, str] = field(default_factory=dict)
     """Each file the render read (images, stylesheets), by path, with the SHA-256 of its bytes."""
-
-
-def stock_fonts() -> Path:
-    """Find the fonts studygen ships, beside the stock templates."""
-    return stock_templates() / "fonts"
 
 
 class Renderer:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypedDict
 
 import jinja2
+import jinja2.loaders
+from jinja2.sandbox import SandboxedEnvironment
 
 from studygen import __version__, prose
 from studygen.answers_all import AnswerTable
 from studygen.cards import Deck
 from studygen.documents import Document, Paper, stock_templates
-from studygen.errors import BuildError
+from studygen.errors import BuildError, shown
 from studygen.fit import SMALLEST_PT
 from studygen.lesson import LoadedLesson
+from studygen.manifest import ABSENT
+from studygen.themes import THEME_STYLESHEET
 from studygen.variants import Version
 from studygen.worked import WorkedLesson
 
@@ -46,18 +52,53 @@ class TemplateContext(TypedDict):
     """In answers-all, every version's answers, a version per column; None in other documents."""
 
 
-def environment(project_templates: Path | None = None) -> jinja2.Environment:
-    """Make the Jinja environment: the project's templates first, then the stock ones.
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Load templates from a theme folder and nothing outside it, noting each file looked for.
 
-    A project template replaces the stock file of the same name; it can still extend the stock file
-    as `default:<name>`.
+    A theme is the teacher's own, but a lesson's `templates:` folder arrives with the lesson: a
+    symbolic link in it that leads out of the folder is refused rather than followed.
+    """
+
+    def __init__(self, folder: Path, used: dict[str, str]) -> None:
+        super().__init__(folder)
+        self.root = folder.resolve()
+        self.used = used
+        """Each theme file looked for, by path, with the SHA-256 of its bytes, or ABSENT."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """Read a template from the theme folder, refusing one that resolves outside it."""
+        if template.startswith("default:"):  # the stock file, which only the stock loader holds
+            raise jinja2.TemplateNotFound(template)
+        path = self.root.joinpath(*jinja2.loaders.split_template_path(template))
+        if not path.resolve().is_relative_to(self.root):
+            raise jinja2.TemplateError(
+                f"{template} in {shown(self.root)} leads outside the theme's folder: copy the file into it"
+            )
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except jinja2.TemplateNotFound:
+            self.used[str(path)] = ABSENT
+            raise
+        self.used[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return source, filename, uptodate
+
+
+def environment(project_templates: Path | None = None, theme: Path | None = None) -> jinja2.Environment:
+    """Make the Jinja environment: the lesson's theme, then the project's templates, then the stock ones.
+
+    A theme's template replaces the stock file of the same name; it can still extend the stock file
+    as `default:<name>`. Templates run sandboxed: a theme can lay values out, never reach Python's
+    internals through them. The global `theme_stylesheets` lists each folder's `theme.css`, to link
+    after the stock stylesheet; `theme_files` gathers each theme file read, for the build's manifest.
     """
     stock = jinja2.FileSystemLoader(stock_templates())
-    loaders: list[jinja2.BaseLoader] = []
-    if project_templates is not None and project_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(project_templates))
+    used: dict[str, str] = {}
+    folders = [folder for folder in (theme, project_templates) if folder is not None and folder.is_dir()]
+    loaders: list[jinja2.BaseLoader] = [ThemeLoader(folder, used) for folder in folders]
     loaders += [jinja2.PrefixLoader({"default": stock}, delimiter=":"), stock]
-    env = jinja2.Environment(
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -68,8 +109,31 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
     env.filters["markdown"] = prose.block
     env.filters["inline"] = prose.inline
     env.filters["blocks_around_blanks"] = prose.blocks_around_blanks
-    env.globals.update(version=__version__, smallest_pt=SMALLEST_PT)
+    # The project's theme first, the lesson's last: in the cascade, the later stylesheet wins.
+    sheets = [_stylesheet(folder, used) for folder in reversed(folders)]
+    env.globals.update(
+        version=__version__,
+        smallest_pt=SMALLEST_PT,
+        theme_stylesheets=[sheet for sheet in sheets if sheet is not None],
+        theme_files=used,
+    )
     return env
+
+
+def theme_files(env: jinja2.Environment) -> dict[str, str]:
+    """Each theme file an environment's templates were looked for in, with its SHA-256 or ABSENT."""
+    used = env.globals["theme_files"]
+    assert isinstance(used, dict)
+    return dict(sorted(used.items()))
+
+
+def _stylesheet(folder: Path, used: dict[str, str]) -> str | None:
+    """The URL of a theme folder's `theme.css`, or None (noted as absent) if it has none."""
+    sheet = folder.resolve() / THEME_STYLESHEET
+    if sheet.is_file():
+        return sheet.as_uri()  # WeasyPrint reads it through the sandbox, which notes its hash
+    used[str(sheet)] = ABSENT
+    return None
 
 
 def render_document(
