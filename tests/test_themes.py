@@ -131,10 +131,10 @@ def test_a_lessons_theme_must_be_a_folder_inside_its_own(tmp_path: Path, folder:
 def test_a_theme_file_that_links_out_of_its_folder_is_refused(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("not for printing")
-    lesson = lesson_in(tmp_path / "lessons", "templates: theme/\n")
-    theme = theme_in(tmp_path / "lessons" / "theme")
+    lesson = lesson_in(tmp_path / "lessons")
+    theme = theme_in(tmp_path / "theme")
     (theme / "flashcards.html").symlink_to(secret)
-    [result] = build([lesson], out=tmp_path / "out", only=["flashcards"], format="html")
+    [result] = build([lesson], out=tmp_path / "out", only=["flashcards"], format="html", templates=theme)
     assert result.error is not None
     message = str(result.error)
     assert "flashcards.html in " in message and "leads outside the theme's folder" in message
@@ -142,9 +142,9 @@ def test_a_theme_file_that_links_out_of_its_folder_is_refused(tmp_path: Path) ->
 
 
 def test_theme_templates_are_sandboxed(tmp_path: Path) -> None:
-    lesson = lesson_in(tmp_path, "templates: theme/\n")
-    theme_in(tmp_path / "theme", flashcards="{{ lesson.__class__.__mro__ }}")
-    [result] = build([lesson], out=tmp_path / "out", only=["flashcards"], format="html")
+    lesson = lesson_in(tmp_path / "lessons")
+    theme = theme_in(tmp_path / "theme", flashcards="{{ lesson.__class__.__mro__ }}")
+    [result] = build([lesson], out=tmp_path / "out", only=["flashcards"], format="html", templates=theme)
     assert result.error is not None
     assert "template flashcards.html" in str(result.error) and "__class__" in str(result.error)
     assert not (tmp_path / "out" / "lesson" / "flashcards.html").exists()
@@ -187,3 +187,12 @@ def test_the_stock_stylesheet_names_every_grey_and_size() -> None:
     rules = css[css.index("\n}\n", css.index(":root {")) :]  # everything after the custom properties
     assert re.findall(r"#[0-9a-fA-F]{3,6}\b", rules) == []
     assert re.findall(r"font-size: [\d.]+pt", rules) == []  # sizes come from the scale
+
+
+def test_a_themes_stylesheet_reaches_no_file_outside_the_sandbox(tmp_path: Path) -> None:
+    lesson = lesson_in(tmp_path, "templates: theme/\n")
+    theme_in(tmp_path / "theme", theme_css='@import url("file:///etc/passwd");\n')
+    [result] = build([lesson], out=tmp_path / "out", only=["flashcards"])
+    assert result.error is not None
+    assert "refused /etc/passwd: it is outside the lesson's folder" in str(result.error)
+    assert not (tmp_path / "out" / "lesson" / "flashcards.pdf").exists()

@@ -28,8 +28,9 @@ class TemplateContext(TypedDict):
     """What every document template receives: the contract a theme writer programs against.
 
     Templates also have the filters `markdown` (block markdown to HTML), `inline` (one paragraph) and
-    `blocks_around_blanks` (block markdown cut at its blanks' marks), and the globals `version` and
-    `smallest_pt` (the smallest size card text may shrink to, in points: `smallest_pt.answer`). An
+    `blocks_around_blanks` (block markdown cut at its blanks' marks), and the globals `version`,
+    `smallest_pt` (the smallest size card text may shrink to, in points: `smallest_pt.answer`) and
+    `theme_stylesheets` (the URLs of the themes' `theme.css`, linked after the stock stylesheet). An
     exercise's part is laid out by its kind's template, included with `exercise` (a `WorkedExercise`)
     and `key` (True in the answer key) in scope.
     """
