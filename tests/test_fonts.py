@@ -122,3 +122,9 @@ def test_a_themes_font_files_count_and_the_system_is_asked_last(
     [problem] = fonts.missing_glyphs(loaded.lesson)
     assert problem.path == ("flashcards", 0, "question") and "U+20BF" in problem.message
     assert fonts.missing_glyphs(loaded.lesson, [ROOT / "content" / "themes" / "hillside"]) == []
+
+
+def test_the_coverage_file_matches_the_fonts() -> None:
+    written = (fonts.stock_fonts() / fonts.COVERAGE).read_text(encoding="ascii")
+    assert written == fonts.coverage_text(), "run `python -m studygen.fonts` to write it again"
+    assert {ord(char) for char in "θΣπ≤√½²ж"} <= fonts._stock_coverage()
