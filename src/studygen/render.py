@@ -86,20 +86,27 @@ class ThemeLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+class ThemedEnvironment(SandboxedEnvironment):
+    """A sandboxed Jinja environment that remembers which theme files its templates were looked for in."""
+
+    theme_files: dict[str, str]
+    """Each theme file looked for, by path, with the SHA-256 of its bytes, or ABSENT: for the manifest."""
+
+
 def environment(project_templates: Path | None = None, theme: Path | None = None) -> jinja2.Environment:
     """Make the Jinja environment: the lesson's theme, then the project's templates, then the stock ones.
 
     A theme's template replaces the stock file of the same name; it can still extend the stock file
     as `default:<name>`. Templates run sandboxed: a theme can lay values out, never reach Python's
     internals through them. The global `theme_stylesheets` lists each folder's `theme.css`, to link
-    after the stock stylesheet; `theme_files` gathers each theme file read, for the build's manifest.
+    after the stock stylesheet.
     """
     stock = jinja2.FileSystemLoader(stock_templates())
     used: dict[str, str] = {}
     folders = [folder for folder in (theme, project_templates) if folder is not None and folder.is_dir()]
     loaders: list[jinja2.BaseLoader] = [ThemeLoader(folder, used) for folder in folders]
     loaders += [jinja2.PrefixLoader({"default": stock}, delimiter=":"), stock]
-    env = SandboxedEnvironment(
+    env = ThemedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -116,15 +123,14 @@ def environment(project_templates: Path | None = None, theme: Path | None = None
         version=__version__,
         smallest_pt=SMALLEST_PT,
         theme_stylesheets=[sheet for sheet in sheets if sheet is not None],
-        theme_files=used,
     )
+    env.theme_files = used
     return env
 
 
 def theme_files(env: jinja2.Environment) -> dict[str, str]:
     """Each theme file an environment's templates were looked for in, with its SHA-256 or ABSENT."""
-    used = env.globals["theme_files"]
-    assert isinstance(used, dict)
+    used = env.theme_files if isinstance(env, ThemedEnvironment) else {}
     return dict(sorted(used.items()))
 
 
