@@ -128,3 +128,12 @@ def test_the_coverage_file_matches_the_fonts() -> None:
     written = (fonts.stock_fonts() / fonts.COVERAGE).read_text(encoding="ascii")
     assert written == fonts.coverage_text(), "run `python -m studygen.fonts` to write it again"
     assert {ord(char) for char in "θΣπ≤√½²ж"} <= fonts._stock_coverage()
+
+
+def test_characters_that_are_not_drawn_need_no_glyph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    no_system_fonts(tmp_path, monkeypatch)
+    lesson = tmp_path / "marks.yaml"
+    # Our fonts lack the direction isolates U+2066 and U+2069, which are never drawn.
+    marks = "soft\u00adhyphen, \u2066isolated\u2069, zero\u200bwidth, \u200fmark, \u2764\ufe0f"
+    lesson.write_text(f'title: Marks\nflashcards:\n  - question: "{marks}"\n    answer: A.\n')
+    assert fonts.missing_glyphs(load_lesson(lesson).lesson) == []

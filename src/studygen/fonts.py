@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -71,8 +72,12 @@ def _message(char: str) -> str:
 
 
 def _needs_glyph(char: str) -> bool:
-    """Whether a character is drawn: whitespace and control characters are not."""
-    return not char.isspace() and ord(char) >= 0x20 and char not in "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+    """Whether a character is drawn: spaces, controls, format characters (soft hyphen, zero-width
+    joiners, direction marks) and variation selectors are not."""
+    if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
+        return False
+    point = ord(char)
+    return not (0xFE00 <= point <= 0xFE0F or 0xE0100 <= point <= 0xE01EF)
 
 
 def _texts(value: object, path: Path_) -> Iterator[tuple[Path_, str]]:
