@@ -82,20 +82,6 @@ def font_names(pdf: bytes) -> set[str]:
     }
 
 
-def test_every_font_in_the_seeds_pdfs_is_embedded(tmp_path: Path) -> None:
-    [result] = build(
-        [ROOT / "content" / "imitation-learning.yaml"], out=tmp_path, only=["answer-key", "self-check"]
-    )
-    assert result.error is None, result.error
-    for written in result.written:
-        for page in PdfReader(written.path).pages:
-            for font in page["/Resources"]["/Font"].values():
-                descendant = font.get_object()["/DescendantFonts"][0].get_object()
-                descriptor = descendant["/FontDescriptor"].get_object()
-                embedded = {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor)
-                assert embedded, font.get_object()["/BaseFont"]
-
-
 def test_a_character_no_font_has_fails_at_its_line(tmp_path: Path) -> None:
     lesson = tmp_path / "emoji.yaml"
     lesson.write_text(
