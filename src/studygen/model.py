@@ -137,4 +137,4 @@ class Lesson(Model):
     templates: str | None = Field(default=None, min_length=1, max_length=MAX_LINE)
     """A folder beside the lesson whose templates and `theme.css` restyle its documents (a theme, see
     docs/themes.md), e.g. `theme/`; it must be inside the lesson's folder. Its files come before
-    `build --templates` and the stock look."""
+    `build --templates` and the stock look; at most 200 characters."""
