@@ -110,11 +110,17 @@ class Renderer:
         # Our own fonts come first for every document, read once per process through the sandbox, so
         # a page looks the same whatever fonts the machine has (see docs/fonts.md).
         folder = stock_fonts()
-        self.font_faces = CSS(
-            filename=str(folder / "fonts.css"),
-            url_fetcher=SandboxedFetcher([folder]),
-            font_config=self.fonts,
-        )
+        try:
+            self.font_faces = CSS(
+                filename=str(folder / "fonts.css"),
+                url_fetcher=SandboxedFetcher([folder]),
+                font_config=self.fonts,
+            )
+        except OSError as error:  # WeasyPrint copies each font into a temporary folder first
+            raise BuildError(
+                f"cannot prepare studygen's fonts ({error.strerror or error}): free some disk space "
+                "in the temporary folder and build again"
+            ) from None
         if multiprocessing.parent_process() is not None:  # a render worker, never the user's own process
             quiet_unraisable_hook()
 
