@@ -25,6 +25,12 @@ def test_the_wheel_ships_every_stock_template(tmp_path: Path) -> None:
     for name in stock:
         assert f"studygen/templates/{name}" in names, name
     assert "studygen/cli.py" in names and "studygen/formulas/parsing.py" in names
+    # The fonts every PDF prints with, with their licence; the wheel stays small enough to install anywhere.
+    fonts = sorted(path.name for path in (ROOT / "templates" / "fonts").iterdir())
+    assert {"DejaVuSans.ttf", "DejaVuSansMono.ttf", "fonts.css", "LICENSE"} <= set(fonts)
+    for name in fonts:
+        assert f"studygen/templates/fonts/{name}" in names, name
+    assert wheel.stat().st_size < 4 * 1024 * 1024
     assert "studygen/starter.yaml" in names  # what `studygen new` writes
     for catalogue in ("studygen.pot", "de.po", "fr.po", "es.po"):  # studygen's words in each language
         assert f"studygen/locale/{catalogue}" in names, catalogue

@@ -404,16 +404,19 @@ def render_part(part: Part) -> RenderedPart:
                 f"{shown(job.file)}: the lesson changed while its flashcards were being built: build again"
             )
         templates = job.templates.absolute() if job.templates is not None else None
-        file = _rendered(loaded, document, job, _environment(templates), deck_part=part.deck_part)
+        file = _rendered(
+            loaded, document, job, _environment(templates, _theme(loaded)), deck_part=part.deck_part
+        )
         return RenderedPart(part.unit, "", file)  # the deck's fingerprint is its plan's: hashed once
     printed = fingerprint(loaded.data, document.ignores)
     if not document.wanted(loaded.lesson):
         return RenderedPart(part.unit, printed, None, empty=True)
     if printed == part.unchanged_if:
         return RenderedPart(part.unit, printed, None)
-    # Keyed by where the folder is, so a worker kept between builds run from different folders never
+    # Keyed by where the folders are, so a worker kept between builds run from different folders never
     # uses an environment made for another project.
-    env = _environment(job.templates.absolute() if job.templates is not None else None)
+    templates = job.templates.absolute() if job.templates is not None else None
+    env = _environment(templates, _theme(loaded))
     if part.version is not None:
         from studygen.variants import version
 
@@ -579,8 +582,10 @@ def _render_document(
     deck_part: tuple[int, int] | None = None,
 ) -> RenderedFile:
     """Render one document of a lesson (or of one of its versions, or one part of its deck) as HTML or PDF."""
-    from studygen.render import render_document
+    from studygen.render import render_document, theme_files
 
+    if job.format == "pdf":
+        _refuse_missing_glyphs(loaded, job)
     paper = PAPERS[job.paper]
     if answers is not None:  # a version per column: the grid reads best across a landscape page
         paper = Paper(paper.name, paper.height_mm, paper.width_mm)
@@ -599,8 +604,10 @@ def _render_document(
         answers_all=answers,
     )
     language = _language_warnings(loaded)
+    # Every theme file the templates were looked for in, so editing or adding one rebuilds the document.
+    themes = theme_files(env)
     if job.format == "html":
-        return RenderedFile(f"{name}.html", html.encode(), None, language)
+        return RenderedFile(f"{name}.html", html.encode(), None, language, used=themes)
     allowed = [stock_templates(), *([job.templates] if job.templates is not None else [])]
     # A deck in parts is joined page by page, and the joiner cannot merge the parts' structure trees:
     # its parts are written plain, so the joined deck never claims a standard it does not meet.
@@ -615,7 +622,8 @@ def _render_document(
             f"parts and written as a plain, untagged PDF, not as --pdf {job.pdf}: put the cards in "
             "smaller lessons to write each deck to that standard",
         )
-    return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings, pdf.used)
+    used = dict(sorted({**themes, **pdf.used}.items()))
+    return RenderedFile(f"{name}.pdf", pdf.data, pdf.pages, warnings, used)
 
 
 def _language_warnings(loaded: LoadedLesson) -> tuple[str, ...]:
@@ -685,24 +693,47 @@ def _too_deep(loaded: LoadedLesson) -> str:
     )
 
 
-def _environment(templates: Path | None) -> jinja2.Environment:
+def _refuse_missing_glyphs(loaded: LoadedLesson, job: Job) -> None:
+    """Fail, at its lesson line, on a character no font can print, rather than print an empty box."""
+    from studygen.fonts import missing_glyphs
+
+    themes = [folder for folder in (_theme(loaded), job.templates) if folder is not None and folder.is_dir()]
+    found = missing_glyphs(loaded.lesson, themes)
+    if found:
+        raise LessonError([loaded.where.problem(p.path, p.message, near=p.near) for p in found])
+
+
+def _theme(loaded: LoadedLesson) -> Path | None:
+    """The lesson's own theme folder (`templates:`), checked again as the lesson check checked it."""
+    from studygen.themes import lesson_theme
+
+    try:
+        return lesson_theme(loaded.lesson, loaded.folder)
+    except ValueError as error:
+        raise BuildError(f"{shown(loaded.file)}: {error}") from None
+
+
+def _environment(templates: Path | None, theme: Path | None = None) -> jinja2.Environment:
     """Make the Jinja environment once per worker process, and again once a template file is saved."""
-    return _environment_of(templates, _saved(templates))
+    return _environment_of(templates, theme, _saved(templates, theme))
 
 
-@lru_cache(maxsize=1)
-def _environment_of(templates: Path | None, saved: tuple[tuple[str, int, int], ...]) -> jinja2.Environment:
-    """Make the Jinja environment for the template files as `saved` describes them."""
+@lru_cache(maxsize=8)
+def _environment_of(
+    templates: Path | None, theme: Path | None, saved: tuple[tuple[str, int, int], ...]
+) -> jinja2.Environment:
+    """Make the Jinja environment for these template folders, their files as `saved` describes them."""
     from studygen.render import environment
 
-    return environment(templates)
+    return environment(templates, theme)
 
 
-def _saved(templates: Path | None) -> tuple[tuple[str, int, int], ...]:
+def _saved(templates: Path | None, theme: Path | None) -> tuple[tuple[str, int, int], ...]:
     """List each template file with its time and size, so one saved, added or removed is noticed."""
     # `studygen watch` keeps a worker for a whole session: a few dozen stats per document say when its
     # cached environment (and Jinja's cache of templates in it) is stale.
-    folders = [folder for folder in (templates, stock_templates()) if folder is not None and folder.is_dir()]
+    given = (theme, templates, stock_templates())
+    folders = [folder for folder in given if folder is not None and folder.is_dir()]
     found = []
     for folder in folders:
         for file in sorted(folder.rglob("*")):

@@ -320,6 +320,14 @@ def cli() -> None:
     "one per CPU core).",
 )
 @click.option("--force", is_flag=True, help="Rebuild every document, even those that are up to date.")
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="A theme: a folder of templates and theme.css that come before the stock look "
+    "(default: ./templates if there is one; a lesson's own templates: folder comes first).",
+)
 @_versions(
     f"Also write N versions (1 to {MAX_VERSIONS}) of the worksheet and key, each with its own drawn "
     "values and shuffled options (worksheet-v01 …), and answers-all with every version's answers."
@@ -341,6 +349,7 @@ def build(
     allow_overflow: bool,
     jobs: int | None,
     force: bool,
+    templates: Path | None,
     strict: bool,
     shard: tuple[int, int] | None,
     variants: int | None,
@@ -370,7 +379,7 @@ def build(
             only=only,
             paper=paper,
             format=format_,
-            templates=Path("templates"),
+            templates=templates or Path("templates"),
             limits=Limits(seconds=timeout, memory_mb=memory),
             max_bytes=max_lesson_kb * 1024,
             cards=PrintSettings(layout, size, flip, offset),

@@ -15,6 +15,7 @@ from studygen.latex import check_math
 from studygen.model import Lesson
 from studygen.resources import check_images, check_nesting
 from studygen.source import MAX_FILE_BYTES, SourceMap, read_source
+from studygen.themes import check_theme
 from studygen.validation import problems_in
 from studygen.worked import WorkedLesson
 
@@ -56,6 +57,7 @@ def load_lesson(file: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedLesson:
     worked, found = work_out(lesson)
     found += check_nesting(lesson) + check_images(lesson, file.parent) + duplicate_card_ids(lesson)
     found += check_math(lesson)
+    found += check_theme(lesson, file.parent)
     if not found:  # the conditions may use answers, known only once the lesson is worked out
         found = plain_problems(lesson, worked)
     if found:

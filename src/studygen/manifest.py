@@ -29,6 +29,10 @@ VERSION = 1
 MAX_HASHED_BYTES = 256 * 1024 * 1024
 """The largest file a rebuild hashes to compare (outputs, images); a larger one is simply rebuilt."""
 
+ABSENT = "absent"
+"""The hash of a theme file a template was looked for in and not found: creating it later must rebuild
+what the stock template printed."""
+
 FONT_FOLDERS = (
     "/etc/fonts",
     "/usr/share/fonts",
@@ -109,7 +113,8 @@ def manifest_bytes(documents: Mapping[str, Built]) -> bytes:
 def is_current(built: Built, folder: Path) -> bool:
     """Whether what a document wrote and every file its render read are still as recorded."""
     outputs = all(file_hash(folder / name) == digest for name, digest in built.files.items())
-    return outputs and all(file_hash(Path(path)) == digest for path, digest in built.used.items())
+    # A theme file looked for and not found is recorded as absent: creating it makes the document stale.
+    return outputs and all((file_hash(Path(path)) or ABSENT) == digest for path, digest in built.used.items())
 
 
 def file_hash(path: Path) -> str | None:

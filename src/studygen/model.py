@@ -140,3 +140,7 @@ class Lesson(Model):
     card_size: CardSizeName | None = None
     """The card size unless `--card-size` says otherwise: `a6`, `a7`, `index-3x5`, `index-4x6`, `business`, or
     width x height such as `90x55mm`, `3.5x2in` or `9x5.5cm`."""
+    templates: str | None = Field(default=None, min_length=1, max_length=MAX_LINE)
+    """A folder beside the lesson whose templates and `theme.css` restyle its documents (a theme, see
+    docs/themes.md), e.g. `theme/`; it must be inside the lesson's folder. Its files come before
+    `build --templates` and the stock look; at most 200 characters."""

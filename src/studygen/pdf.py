@@ -29,6 +29,7 @@ from studygen.fit import (
     fit,
     font_sizes_css,
 )
+from studygen.fonts import stock_fonts
 from studygen.latex import MAX_SVG_CHARACTERS, SVG_DATA_PREFIX
 from studygen.libraries import load_weasyprint_libraries
 from studygen.resources import MAX_DATA_URL_CHARS, MAX_IMAGE_BYTES
@@ -111,6 +112,20 @@ class Renderer:
 
     def __init__(self) -> None:
         self.fonts = FontConfiguration()
+        # Our own fonts come first for every document, read once per process through the sandbox, so
+        # a page looks the same whatever fonts the machine has (see docs/fonts.md).
+        folder = stock_fonts()
+        try:
+            self.font_faces = CSS(
+                filename=str(folder / "fonts.css"),
+                url_fetcher=SandboxedFetcher([folder]),
+                font_config=self.fonts,
+            )
+        except OSError as error:  # WeasyPrint copies each font into a temporary folder first
+            raise BuildError(
+                f"cannot prepare studygen's fonts ({error.strerror or error}): free some disk space "
+                "in the temporary folder and build again"
+            ) from None
         if multiprocessing.parent_process() is not None:  # a render worker, never the user's own process
             quiet_unraisable_hook()
 
@@ -136,7 +151,9 @@ class Renderer:
             page = HTML(string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher)
 
             def lay_out(css: str, cards: Sequence[str] = ()) -> Any:
-                sheets = [CSS(string=css, url_fetcher=fetcher, font_config=self.fonts)] if css else []
+                sheets = [self.font_faces]
+                if css:
+                    sheets.append(CSS(string=css, url_fetcher=fetcher, font_config=self.fonts))
                 shown = _only_cards(page, cards) if cards else page
                 return shown.render(stylesheets=sheets, font_config=self.fonts)
 

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypedDict
 
 import jinja2
+import jinja2.loaders
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from studygen import __version__, prose
 from studygen.answers_all import AnswerTable
 from studygen.cards import Deck
 from studygen.documents import Document, Paper, stock_templates
-from studygen.errors import BuildError
+from studygen.errors import BuildError, shown
 from studygen.fit import SMALLEST_PT
 from studygen.language import gettext, language_for, ngettext, speaking, value_separator
 from studygen.lesson import LoadedLesson
+from studygen.manifest import ABSENT
+from studygen.themes import THEME_STYLESHEET
 from studygen.variants import Version
 from studygen.worked import WorkedLesson
 
@@ -26,8 +31,9 @@ class TemplateContext(TypedDict):
     """What every document template receives: the contract a theme writer programs against.
 
     Templates also have the filters `markdown` (block markdown to HTML), `inline` (one paragraph) and
-    `blocks_around_blanks` (block markdown cut at its blanks' marks), and the globals `version` and
-    `smallest_pt` (the smallest size card text may shrink to, in points: `smallest_pt.answer`). An
+    `blocks_around_blanks` (block markdown cut at its blanks' marks), and the globals `version`,
+    `smallest_pt` (the smallest size card text may shrink to, in points: `smallest_pt.answer`) and
+    `theme_stylesheets` (the URLs of the themes' `theme.css`, linked after the stock stylesheet). An
     exercise's part is laid out by its kind's template, included with `exercise` (a `WorkedExercise`)
     and `key` (True in the answer key) in scope.
 
@@ -57,18 +63,60 @@ class TemplateContext(TypedDict):
     """In answers-all, every version's answers, a version per column; None in other documents."""
 
 
-def environment(project_templates: Path | None = None) -> jinja2.Environment:
-    """Make the Jinja environment: the project's templates first, then the stock ones.
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Load templates from a theme folder and nothing outside it, noting each file looked for.
 
-    A project template replaces the stock file of the same name; it can still extend the stock file
-    as `default:<name>`.
+    A theme is the teacher's own, but a lesson's `templates:` folder arrives with the lesson: a
+    symbolic link in it that leads out of the folder is refused rather than followed.
+    """
+
+    def __init__(self, folder: Path, used: dict[str, str]) -> None:
+        super().__init__(folder)
+        self.root = folder.resolve()
+        self.used = used
+        """Each theme file looked for, by path, with the SHA-256 of its bytes, or ABSENT."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """Read a template from the theme folder, refusing one that resolves outside it."""
+        if template.startswith("default:"):  # the stock file, which only the stock loader holds
+            raise jinja2.TemplateNotFound(template)
+        path = self.root.joinpath(*jinja2.loaders.split_template_path(template))
+        if not path.resolve().is_relative_to(self.root):
+            raise jinja2.TemplateError(
+                f"{template} in {shown(self.root)} leads outside the theme's folder: copy the file into it"
+            )
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except jinja2.TemplateNotFound:
+            self.used[str(path)] = ABSENT
+            raise
+        self.used[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return source, filename, uptodate
+
+
+class ThemedEnvironment(SandboxedEnvironment):
+    """A sandboxed Jinja environment that remembers which theme files its templates were looked for in."""
+
+    theme_files: dict[str, str]
+    """Each theme file looked for, by path, with the SHA-256 of its bytes, or ABSENT: for the manifest."""
+
+
+def environment(project_templates: Path | None = None, theme: Path | None = None) -> jinja2.Environment:
+    """Make the Jinja environment: the lesson's theme, then the project's templates, then the stock ones.
+
+    A theme's template replaces the stock file of the same name; it can still extend the stock file
+    as `default:<name>`. Templates run sandboxed: a theme can lay values out, never reach Python's
+    internals through them. The global `theme_stylesheets` lists each folder's `theme.css`, to link
+    after the stock stylesheet.
     """
     stock = jinja2.FileSystemLoader(stock_templates())
-    loaders: list[jinja2.BaseLoader] = []
-    if project_templates is not None and project_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(project_templates))
+    used: dict[str, str] = {}
+    folders = [folder for folder in (theme, project_templates) if folder is not None and folder.is_dir()]
+    loaders: list[jinja2.BaseLoader] = [ThemeLoader(folder, used) for folder in folders]
     loaders += [jinja2.PrefixLoader({"default": stock}, delimiter=":"), stock]
-    env = jinja2.Environment(
+    env = ThemedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -79,12 +127,36 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
     env.filters["markdown"] = prose.block
     env.filters["inline"] = prose.inline
     env.filters["blocks_around_blanks"] = prose.blocks_around_blanks
-    env.globals.update(version=__version__, smallest_pt=SMALLEST_PT, _=gettext, ngettext=ngettext)
+    # The project's theme first, the lesson's last: in the cascade, the later stylesheet wins.
+    sheets = [_stylesheet(folder, used) for folder in reversed(folders)]
+    env.globals.update(
+        version=__version__,
+        smallest_pt=SMALLEST_PT,
+        theme_stylesheets=[sheet for sheet in sheets if sheet is not None],
+        _=gettext,
+        ngettext=ngettext,
+    )
     env.filters["colon"] = _colon
     env.filters["values"] = _values
     env.filters["css_string"] = css_string
     env.filters["css_content"] = css_content
+    env.theme_files = used
     return env
+
+
+def theme_files(env: jinja2.Environment) -> dict[str, str]:
+    """Each theme file an environment's templates were looked for in, with its SHA-256 or ABSENT."""
+    used = env.theme_files if isinstance(env, ThemedEnvironment) else {}
+    return dict(sorted(used.items()))
+
+
+def _stylesheet(folder: Path, used: dict[str, str]) -> str | None:
+    """The URL of a theme folder's `theme.css`, or None (noted as absent) if it has none."""
+    sheet = folder.resolve() / THEME_STYLESHEET
+    if sheet.is_file():
+        return sheet.as_uri()  # WeasyPrint reads it through the sandbox, which notes its hash
+    used[str(sheet)] = ABSENT
+    return None
 
 
 def _colon(label: str) -> str:
