@@ -309,7 +309,7 @@ def test_the_template_lists_every_word_studygen_translates_and_no_other() -> Non
     in_templates = {
         match
         for path in TEMPLATES.rglob("*")
-        if path.is_file() and path.name != "calibrate.html"
+        if path.suffix in (".html", ".css") and path.name != "calibrate.html"
         for match in re.findall(r"""_\("((?:[^"\\]|\\.)*)"\)""", path.read_text(encoding="utf-8"))
     }
     titles = {"Worksheet", "Answer key", "Self-check", "Flashcards", "Answers of all versions"}
