@@ -6,7 +6,9 @@ import os
 import resource
 import signal
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -75,6 +77,15 @@ def cpu_allowance(_: object) -> float:
     return resource.getrlimit(resource.RLIMIT_CPU)[0] - (usage.ru_utime + usage.ru_stime)
 
 
+def leave_temporary_file(seconds: float) -> str:
+    """Make a temporary folder as WeasyPrint does for fonts, then dawdle; return the folder."""
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="weasyprint-")
+    time.sleep(seconds)
+    return folder
+
+
 def spin(_: object) -> None:
     """Burn CPU past a one-second CPU limit, standing in for the parent not being there to stop it."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -98,6 +109,7 @@ STAND_INS = {
         chatter,
         cpu_allowance,
         spin,
+        leave_temporary_file,
     )
 }
 
@@ -195,3 +207,18 @@ def test_the_worker_limits_its_own_cpu_time_to_the_timeout(worker: Worker) -> No
 def test_a_worker_over_its_cpu_limit_reports_the_time_limit(worker: Worker) -> None:
     with pytest.raises(LimitError, match=r"^lesson\.yaml: rendering took longer than 3 seconds.*--timeout$"):
         worker.run(("spin", None), name="lesson.yaml")
+
+
+def test_a_workers_temporary_files_go_when_it_stops_even_killed_at_a_limit(
+    worker: Worker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint copies fonts to a temporary folder it removes only on a clean exit: 4 MB a worker."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = Path(worker.run(("leave_temporary_file", 0), name="lesson.yaml"))
+    assert folder.parent.parent == tmp_path and folder.is_dir()
+    with pytest.raises(BuildError, match="rendering took longer than 3 seconds"):
+        worker.run(("leave_temporary_file", 60), name="slow.yaml")  # killed mid-job
+    assert list(tmp_path.iterdir()) == []
+    folder = Path(worker.run(("leave_temporary_file", 0), name="lesson.yaml"))  # a fresh worker
+    worker.close()
+    assert not folder.exists() and list(tmp_path.iterdir()) == []

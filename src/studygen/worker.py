@@ -19,6 +19,7 @@ import os
 import pickle
 import re
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -90,6 +91,8 @@ class Worker:
         self._process: subprocess.Popen[bytes] | None = None
         self._connection: Connection | None = None
         self._stderr: IO[bytes] | None = None
+        self._scratch: Path | None = None
+        """The worker's temporary folder (WeasyPrint copies fonts there), removed when it stops, however."""
         self._busy = False
         self.deadline = 0.0
         """When the submitted job runs out of time, on the `time.monotonic` clock."""
@@ -161,7 +164,9 @@ class Worker:
                 self._process.wait()
         if self._stderr is not None:
             self._stderr.close()
-        self._process = self._connection = self._stderr = None
+        if self._scratch is not None:  # the process is gone: nothing writes here any more
+            shutil.rmtree(self._scratch, ignore_errors=True)
+        self._process = self._connection = self._stderr = self._scratch = None
         self._busy = False
 
     def _start(self) -> Connection:
@@ -184,7 +189,10 @@ class Worker:
             )
             self._connection = Connection(os.dup(ours.fileno()))
         # The worker's path is the parent's, so it finds the task where the parent did (as spawn does).
-        self._connection.send((list(sys.path), pickle.dumps((self.task, self.limits))))
+        # Its temporary files go in a folder of its own, which this process removes when the worker
+        # ends, even one killed at a limit, which cleans up nothing itself.
+        self._scratch = Path(tempfile.mkdtemp(prefix="studygen-worker-"))
+        self._connection.send((list(sys.path), pickle.dumps((self.task, self.limits)), str(self._scratch)))
         return self._connection
 
     def _stopped(self, name: str, limit: str, ending: str) -> LimitError:
@@ -242,8 +250,9 @@ def serve() -> None:
         signal.signal(signum, signal.SIG_IGN)  # the parent decides, and stops this process
     _die_with(parent)
     connection = Connection(fd)
-    path, payload = connection.recv()
+    path, payload, scratch = connection.recv()
     sys.path[:] = path
+    tempfile.tempdir = scratch
     task, limits = pickle.loads(payload)
     _limit_memory(limits)
     _serve(connection, task, limits)
