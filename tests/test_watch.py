@@ -42,11 +42,11 @@ ABORTED = "lessons listed above are done, and no lesson was left with a mix of o
 class Watching:
     """A `studygen watch` process in its own session, with what it has printed so far."""
 
-    def __init__(self, folder: Path, *, built: bool = True) -> None:
-        """Start watching folder/content; with `built`, wait until the first build is done."""
+    def __init__(self, folder: Path, *options: str, built: bool = True) -> None:
+        """Start watching folder/content with options; with `built`, wait until the first build is done."""
         self.folder = folder
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "studygen", "watch", "content", "--out", "out", "--port", "0"],
+            [sys.executable, "-m", "studygen", "watch", "content", "--out", "out", "--port", "0", *options],
             cwd=folder,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -354,6 +354,24 @@ def tiny(folder: Path) -> Path:
     lesson = folder / "content" / "tiny.yaml"
     lesson.write_text(ONE_CARD.format(question="Q?"), encoding="utf-8")
     return lesson
+
+
+def test_a_theme_given_with_templates_is_used_and_watched(tmp_path: Path) -> None:
+    tiny(tmp_path)
+    theme = tmp_path / "school"
+    theme.mkdir()
+    save(theme / "theme.css", ":root { --ink: #123456; }")
+    session = Watching(tmp_path, "--templates", "school")
+    try:
+        assert "school/theme.css" in session.get("/preview/tiny/flashcards.html")[1]
+        after = len(session.out)
+        save(theme / "theme.css", ":root { --ink: #654321; }")
+        line = session.wait_for(
+            r"\d\d:\d\d:\d\d school/theme\.css changed: rebuilt (.*) in \d+\.\d\d s", after=after
+        )
+        assert "out/tiny/flashcards.pdf" in line.group(1)
+    finally:
+        assert session.stop() == 130
 
 
 @pytest.mark.parametrize(

@@ -240,6 +240,17 @@ def cli() -> None:
     """Turn YAML lessons into worksheets, answer keys, self-checks and flashcards."""
 
 
+_theme_option = click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="A theme: a folder of templates and theme.css that come before the stock look "
+    "(default: ./templates if there is one; a lesson's own templates: folder comes first).",
+)
+"""build's and watch's --templates."""
+
+
 @cli.command()
 @_shared
 @click.option(
@@ -320,14 +331,7 @@ def cli() -> None:
     "one per CPU core).",
 )
 @click.option("--force", is_flag=True, help="Rebuild every document, even those that are up to date.")
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    metavar="DIR",
-    help="A theme: a folder of templates and theme.css that come before the stock look "
-    "(default: ./templates if there is one; a lesson's own templates: folder comes first).",
-)
+@_theme_option
 @_versions(
     f"Also write N versions (1 to {MAX_VERSIONS}) of the worksheet and key, each with its own drawn "
     "values and shuffled options (worksheet-v01 …), and answers-all with every version's answers."
@@ -593,9 +597,17 @@ def schema() -> None:
     envvar="STUDYGEN_JOBS",
     help="Render workers kept running for the session (default: $STUDYGEN_JOBS, else one per CPU core).",
 )
+@_theme_option
 @_reading
 def watch(
-    path: Path, out: Path, port: int, paper: str, jobs: int | None, max_lesson_kb: int, debug: bool
+    path: Path,
+    out: Path,
+    port: int,
+    paper: str,
+    jobs: int | None,
+    templates: Path | None,
+    max_lesson_kb: int,
+    debug: bool,
 ) -> None:
     """Rebuild lessons (default content/) on every save, with a live preview."""
     from studygen.pool import cores
@@ -606,7 +618,7 @@ def watch(
     settings = Settings(
         out=out,
         paper=paper,
-        templates=Path("templates"),
+        templates=templates or Path("templates"),
         limits=Limits(),
         max_bytes=max_lesson_kb * 1024,
         jobs=jobs or cores(),
