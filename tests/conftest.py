@@ -25,7 +25,8 @@ class LentWorker:
     Starting a worker and importing WeasyPrint cost about a second of CPU, paid by every build a test
     runs; lending one warm worker to the builds of a test process halves the suite's time. Each job
     still crosses a real process boundary with its limits, so what a build prints is what it prints
-    with a worker of its own. Tests about starting and stopping workers use `fresh_workers`.
+    with a worker of its own. Tests about starting and stopping workers, and tests that change the
+    environment a worker inherits (FONTCONFIG_FILE), use `fresh_workers`.
     """
 
     def __init__(self, task: Callable[[Any], Any], limits: Limits) -> None:

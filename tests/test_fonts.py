@@ -49,6 +49,7 @@ def lesson(tmp_path: Path) -> Path:
     return file
 
 
+@pytest.mark.fresh_workers  # a worker lent from an earlier build would still see the system's fonts
 def test_pages_are_the_same_without_any_system_font(
     lesson: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
