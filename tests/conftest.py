@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+import studygen.build
 import studygen.pool
 from studygen.worker import Limits, Worker
 
@@ -60,6 +62,11 @@ def stop_idle_workers() -> Iterator[None]:
         for worker in workers:
             worker.close()
     _idle.clear()
+    # Builds rendered in this process (render_lesson) keep one renderer; let it clean up its font
+    # folder now, while the modules it needs are loaded, not in interpreter shutdown, where WeasyPrint
+    # prints "Exception ignored in FontConfiguration.__del__".
+    studygen.build._renderer.cache_clear()
+    gc.collect()
 
 
 def pytest_configure(config: pytest.Config) -> None:
