@@ -132,6 +132,20 @@ def test_an_unknown_command_is_refused_at_its_line_and_column(tmp_path: Path) ->
     )
 
 
+def test_a_brace_left_open_or_never_opened_is_refused_at_the_brace(tmp_path: Path) -> None:
+    """latex2mathml closes what was left open: `\\sqrt{x` would print as if it were right."""
+    [opened] = problems(lesson(tmp_path, "A root $\\sqrt{x$ here."))
+    assert opened.endswith(
+        ":3:16: intro: math: this `{` is never closed: add its `}` where the group ends, or write `\\{` "
+        "for a brace that prints"
+    )
+    [closed] = problems(lesson(tmp_path, "A set $x}$ here."))
+    assert closed.endswith(
+        ":3:11: intro: math: this `}` closes no `{`: remove it, or write `\\}` for a brace that prints"
+    )
+    assert latex.problem("\\{a, b\\}") is None and latex.problem("\\frac{1}{2}") is None  # printing braces
+
+
 def test_latex_that_does_not_parse_names_what_is_missing(tmp_path: Path) -> None:
     [found] = problems(lesson(tmp_path, "The square $x^$ of x."))
     assert found.endswith(

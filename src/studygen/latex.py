@@ -82,6 +82,9 @@ def problem(latex: str) -> FormulaProblem | None:
         return FormulaProblem(
             f"math: {outside.group()} is not allowed in a lesson's formulas: {fix}", outside.start()
         )
+    unbalanced = _unbalanced_brace(latex)
+    if unbalanced is not None:
+        return unbalanced
     try:
         root = _mathml(latex)
     except Exception as error:  # latex2mathml raises bare Exception subclasses, one per mistake
@@ -95,6 +98,35 @@ def problem(latex: str) -> FormulaProblem | None:
             f"math: the formula nests {depth} levels deep; at most {MAX_FORMULA_DEPTH} typeset in good time "
             "(each fraction, root, power, `\\left…\\right` pair and `{…}` group inside another adds a level, "
             "a fraction two): split it into smaller formulas"
+        )
+    return None
+
+
+def _unbalanced_brace(latex: str) -> FormulaProblem | None:
+    """Find a `{` never closed or a `}` never opened (`\\{` and `\\}` are braces that print).
+
+    latex2mathml quietly closes what was left open, so `\\sqrt{x` would print as if it were right.
+    """
+    opened: list[int] = []
+    escaped = False
+    for at, character in enumerate(latex):
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == "{":
+            opened.append(at)
+        elif character == "}":
+            if not opened:
+                return FormulaProblem(
+                    "math: this `}` closes no `{`: remove it, or write `\\}` for a brace that prints", at
+                )
+            opened.pop()
+    if opened:
+        return FormulaProblem(
+            "math: this `{` is never closed: add its `}` where the group ends, or write `\\{` for a "
+            "brace that prints",
+            opened[-1],
         )
     return None
 
