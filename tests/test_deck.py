@@ -176,6 +176,20 @@ def test_text_that_cannot_fit_in_a_later_part_fails_at_its_card_and_line(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_character_no_font_has_fails_a_deck_in_parts_once_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lesson = write_deck(tmp_path / "deck.yaml", CARDS)
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("Ωμέγα ŝĉĝ, the last.", "A crab 🦀."))
+    monkeypatch.setattr(card_layouts, "PART_PAGES", 4)
+    (result,) = build([lesson], out=tmp_path / "out", only=["flashcards"])
+    assert result.error is not None
+    assert result.error.format_message().startswith(
+        f"{lesson}:22:20: flashcards[8].answer: '🦀' (U+1F980) is in no font studygen or this machine has"
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_deck_in_parts_asked_for_as_an_archive_says_it_is_written_plain(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -426,6 +426,8 @@ def render_part(part: Part) -> RenderedPart:
         return RenderedPart(part.unit, printed, _every_versions_answers(loaded, job, env))
     parts = _deck_parts(loaded, document, job)
     if len(parts) > 1 and source is not None:
+        # Checked once for the whole deck here, not again in each of its parts (0.13 s at 10,000 cards).
+        _refuse_missing_glyphs(loaded, job)
         deck = secrets.token_hex(8)
         _loaded.clear()
         _loaded[deck] = (source, loaded)
@@ -584,7 +586,7 @@ def _render_document(
     """Render one document of a lesson (or of one of its versions, or one part of its deck) as HTML or PDF."""
     from studygen.render import render_document, theme_files
 
-    if job.format == "pdf":
+    if job.format == "pdf" and deck_part is None:  # a deck in parts was checked as it was planned
         _refuse_missing_glyphs(loaded, job)
     paper = PAPERS[job.paper]
     if answers is not None:  # a version per column: the grid reads best across a landscape page
