@@ -403,20 +403,14 @@ def render_part(part: Part) -> RenderedPart:
             raise BuildError(
                 f"{shown(job.file)}: the lesson changed while its flashcards were being built: build again"
             )
-        templates = job.templates.absolute() if job.templates is not None else None
-        file = _rendered(
-            loaded, document, job, _environment(templates, _theme(loaded)), deck_part=part.deck_part
-        )
+        file = _rendered(loaded, document, job, _lesson_environment(job, loaded), deck_part=part.deck_part)
         return RenderedPart(part.unit, "", file)  # the deck's fingerprint is its plan's: hashed once
     printed = fingerprint(loaded.data, document.ignores)
     if not document.wanted(loaded.lesson):
         return RenderedPart(part.unit, printed, None, empty=True)
     if printed == part.unchanged_if:
         return RenderedPart(part.unit, printed, None)
-    # Keyed by where the folders are, so a worker kept between builds run from different folders never
-    # uses an environment made for another project.
-    templates = job.templates.absolute() if job.templates is not None else None
-    env = _environment(templates, _theme(loaded))
+    env = _lesson_environment(job, loaded)
     if part.version is not None:
         from studygen.variants import version
 
@@ -713,6 +707,14 @@ def _theme(loaded: LoadedLesson) -> Path | None:
         return lesson_theme(loaded.lesson, loaded.folder)
     except ValueError as error:
         raise BuildError(f"{shown(loaded.file)}: {error}") from None
+
+
+def _lesson_environment(job: Job, loaded: LoadedLesson) -> jinja2.Environment:
+    """The Jinja environment for a lesson: its own theme, the project's templates, the stock ones."""
+    # Keyed by where the folders are, so a worker kept between builds run from different folders never
+    # uses an environment made for another project.
+    templates = job.templates.absolute() if job.templates is not None else None
+    return _environment(templates, _theme(loaded))
 
 
 def _environment(templates: Path | None, theme: Path | None = None) -> jinja2.Environment:
